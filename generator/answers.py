@@ -1,0 +1,152 @@
+"""Reading team answer files (``answers/<team>.yaml``) against the known frameworks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+from yaml.nodes import MappingNode, Node
+
+from generator.model import TEAM_ID, Answer, Framework, FrameworkAnswers, Statement, Target, Team
+from generator.problems import Problems
+from generator.yamlsource import Invalid, Reader, load_root, suggest
+
+TEAM_KEYS = ("$schema", "team", "name", "group", "owners", "description", "frameworks")
+FRAMEWORK_KEYS = ("target", "assessed", "answers")
+ANSWER_KEYS = ("answer", "note", "evidence", "assessed")
+_PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
+#: Evidence must be a web link or a path inside the repository; no script or data URLs.
+_SAFE_LINK = re.compile(r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"']+|[A-Za-z0-9_./#-][^\s<>\"':]*)$")
+MAX_NOTE = 4000
+
+
+class _AnswerReader(Reader):
+    def __init__(self, path: str, problems: Problems, frameworks: Mapping[str, Framework]) -> None:
+        super().__init__(path, problems)
+        self.frameworks = frameworks
+
+    def team(self, root: Node, file_stem: str) -> Team:
+        keys = self.mapping(root, "answer file", TEAM_KEYS, ("team", "name"))
+        if "team" not in keys or "name" not in keys:
+            raise Invalid("team")
+        id_node = keys["team"][1]
+        tid = self.text(id_node, "team", allow_empty=True)
+        if not TEAM_ID.match(tid):
+            raise self.fail(
+                id_node,
+                f"team id `{tid}` is not a safe slug: use lowercase letters, digits and `-` (e.g. `fraud-detection`)",
+            )
+        if tid != file_stem:
+            self.error(id_node, f"team id `{tid}` does not match the file name `{file_stem}.yaml`")
+        name = self.text(keys["name"][1], "name", max_len=200)
+        group = self.text(keys["group"][1], "group", max_len=200) if "group" in keys else ""
+        owners = self.text_list(keys["owners"][1], "owners") if "owners" in keys else ()
+        description = self.text(keys["description"][1], "description", allow_empty=True) if "description" in keys else ""
+        frameworks: dict[str, FrameworkAnswers] = {}
+        if "frameworks" in keys:
+            fw_map = self.mapping(keys["frameworks"][1], "frameworks")
+            for fid, (key_node, value_node) in fw_map.items():
+                fw = self.frameworks.get(fid)
+                if fw is None:
+                    self.error(key_node, f"unknown framework `{fid}`{suggest(fid, sorted(self.frameworks))}")
+                    continue
+                try:
+                    frameworks[fid] = self.framework_answers(fw, value_node)
+                except Invalid:
+                    continue
+        return Team(tid, name, group, owners, description, MappingProxyType(frameworks), self.path, id_node.start_mark.line + 1)
+
+    def framework_answers(self, fw: Framework, node: Node) -> FrameworkAnswers:
+        keys = self.mapping(node, f"answers for `{fw.id}`", FRAMEWORK_KEYS)
+        target = self.target(fw, keys["target"][1]) if "target" in keys else None
+        default_date = self.date(keys["assessed"][1]) if "assessed" in keys else None
+        answers: dict[str, Answer] = {}
+        if "answers" in keys and not self.is_null(keys["answers"][1]):
+            for sid, (key_node, value_node) in self.mapping(keys["answers"][1], f"answers for `{fw.id}`").items():
+                st = fw.by_id.get(sid)
+                if st is None:
+                    self.error(key_node, f"`{fw.id}` has no statement `{sid}`{suggest(sid, list(fw.by_id))}")
+                    continue
+                try:
+                    answers[sid] = self.answer(fw, st, value_node, default_date, key_node.start_mark.line + 1)
+                except Invalid:
+                    continue
+        return FrameworkAnswers(fw.id, MappingProxyType(answers), target, node.start_mark.line + 1)
+
+    def target(self, fw: Framework, node: Node) -> Target:
+        raw = self.text(node, "target")
+        pct = _PERCENT.match(raw)
+        if pct:
+            value = float(pct.group(1))
+            if value > 100:
+                raise self.fail(node, f"target {raw} is over 100%")
+            return Target(percent=value)
+        if not fw.has_levels:
+            raise self.fail(node, f"`{fw.id}` has no levels; give the target as a percentage such as `80%`")
+        level = self.integer(node, "target")
+        if fw.level(level) is None:
+            numbers = ", ".join(str(lv.number) for lv in fw.levels)
+            raise self.fail(node, f"`{fw.id}` has no level {level}; its levels are {numbers}")
+        return Target(level=level)
+
+    def date(self, node: Node) -> dt.date:
+        raw = self.text(node, "assessed")
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            raise self.fail(node, f"assessed must be a date like 2026-03-31, got `{raw}`") from None
+
+    def answer(self, fw: Framework, st: Statement, node: Node, default_date: dt.date | None, line: int) -> Answer:
+        note, evidence, assessed = "", (), default_date
+        if isinstance(node, MappingNode):
+            keys = self.mapping(node, f"answer to `{st.id}`", ANSWER_KEYS, ("answer",))
+            if "answer" not in keys:
+                raise Invalid("answer")
+            value_node = keys["answer"][1]
+            if "note" in keys:
+                note = self.text(keys["note"][1], "note", allow_empty=True, max_len=MAX_NOTE)
+            if "evidence" in keys:
+                evidence = self.text_list(keys["evidence"][1], "evidence")
+                for item, link in zip(keys["evidence"][1].value, evidence):
+                    if not _SAFE_LINK.match(link.strip()):
+                        self.error(item, f"evidence `{link}` must be an http(s) link or a path in the repository")
+            if "assessed" in keys:
+                assessed = self.date(keys["assessed"][1])
+        else:
+            value_node = node
+        raw = self.text(value_node, f"answer to `{st.id}`")
+        value = self.value(fw, st, value_node, raw)
+        return Answer(st.id, value, note, evidence, assessed, line)
+
+    def value(self, fw: Framework, st: Statement, node: Node, raw: str) -> str:
+        if st.is_rubric:
+            levels = [str(c.level) for c in st.choices]
+            text = raw.strip().lower().removeprefix("level").strip()
+            if text in levels:
+                return text
+            raise self.fail(node, f"`{raw}` is not a level of rubric `{st.id}`; choose one of {', '.join(levels)}")
+        option = fw.scale.lookup(raw)
+        if option is None:
+            allowed = ", ".join(fw.scale.values)
+            raise self.fail(node, f"`{raw}` is not on the answer scale of `{fw.id}`{suggest(raw.lower(), fw.scale.values)}; use one of: {allowed}")
+        return option.value
+
+
+def read_team(
+    path: Path, frameworks: Mapping[str, Framework], problems: Problems, display: str | None = None, data: bytes | None = None
+) -> Team | None:
+    """Parse one answer file; None when it has errors (all recorded in ``problems``)."""
+    name = display or str(path)
+    local = Problems()
+    root = load_root(path, local, name, data)
+    team: Team | None = None
+    if root is not None:
+        try:
+            team = _AnswerReader(name, local, frameworks).team(root, path.stem)
+        except Invalid:
+            team = None
+    problems.extend(local)
+    return team if team is not None and not local else None

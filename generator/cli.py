@@ -1,0 +1,151 @@
+"""The ``maturity`` command line. Heavy modules are imported inside each command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from generator import __version__
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _err(message: str) -> None:
+    print(f"maturity: error: {message}", file=sys.stderr)
+
+
+def _print_problems(problems: object) -> int:
+    """Print every problem as ``path:line:col: message``; the number of errors."""
+    items = problems.sorted()  # type: ignore[attr-defined]
+    for p in items:
+        print(p, file=sys.stderr)
+    return len(problems.errors)  # type: ignore[attr-defined]
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from generator.project import load_project
+
+    project = load_project(args.root, [Path(p) for p in args.paths])
+    errors = _print_problems(project.problems)
+    if errors:
+        print(f"{errors} error{'s' if errors != 1 else ''} found", file=sys.stderr)
+        return EXIT_ERROR
+    answers = sum(len(fa.answers) for t in project.teams for fa in t.frameworks.values())
+    if not args.quiet:
+        print(f"ok: {len(project.frameworks)} frameworks, {len(project.teams)} teams, {answers} answers")
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.site.build import build_command
+
+    return build_command(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from generator.site.build import serve_command
+
+    return serve_command(args)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from generator.workbook.commands import export_command
+
+    return export_command(args)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from generator.workbook.commands import import_command
+
+    return import_command(args)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from generator.review.commands import diff_command
+
+    return diff_command(args)
+
+
+def cmd_codeowners(args: argparse.Namespace) -> int:
+    from generator.review.commands import codeowners_command
+
+    return codeowners_command(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="maturity",
+        description="MLOps maturity frameworks and team self-assessments as code.",
+    )
+    parser.add_argument("--version", action="version", version=f"maturity {__version__}")
+    parser.add_argument(
+        "--root", type=Path, default=None, help="the assessment repository (default: nearest folder with frameworks/)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("validate", cmd_validate, "Check every framework and answer file, and the references between them.")
+    p.add_argument("paths", nargs="*", help="files or folders to check (default: frameworks/ and answers/)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing when everything is valid")
+
+    p = add("build", cmd_build, "Validate, generate the pages and workbooks, and build the MkDocs site.")
+    p.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: site/)")
+    p.add_argument("--docs-dir", type=Path, default=None, help="keep the generated Markdown in this folder")
+
+    p = add("serve", cmd_serve, "Live preview that rebuilds when a framework or answer file changes.")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
+
+    p = add("export", cmd_export, "Write a blank, or a team's pre-filled, assessment workbook (.xlsx).")
+    p.add_argument("--framework", "-f", action="append", default=None, help="framework id (repeat; default: every framework)")
+    p.add_argument("--team", "-t", default=None, help="team id to pre-fill from its answer file")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx file to write")
+
+    p = add("import", cmd_import, "Write the answers of filled workbooks back into the teams' answer files.")
+    p.add_argument("files", nargs="+", type=Path, help="workbooks (.xlsx) to import")
+    p.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
+    p.add_argument("--team", "-t", default=None, help="team id for a blank workbook")
+    p.add_argument("--create", action="store_true", help="create the team's answer file if it does not exist")
+
+    p = add("diff", cmd_diff, "Maturity changes between two git revisions, as Markdown for a pull request.")
+    p.add_argument("base", nargs="?", default=None, help="base revision (default: merge-base with the main branch)")
+    p.add_argument("head", nargs="?", default=None, help="head revision (default: the working tree)")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.add_argument("--main-branch", default=None, help="branch to compare with (default: main, else master)")
+    p.add_argument("--fail-on-regression", action="store_true", help="exit 1 when any team's maturity goes down")
+
+    p = add("codeowners", cmd_codeowners, "Write .github/CODEOWNERS so each team's owners review its answer files.")
+    p.add_argument("--admins", default=None, help="owner(s) of frameworks/ and everything else (e.g. @org/platform)")
+    p.add_argument("--check", action="store_true", help="exit 1 if CODEOWNERS is out of date, write nothing")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    from generator.problems import MaturityError
+
+    try:
+        return int(args.func(args))
+    except MaturityError as exc:
+        if exc.problems:
+            _print_problems(exc.problems)
+        _err(str(exc))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

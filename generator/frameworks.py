@@ -1,0 +1,330 @@
+"""Reading framework files (``frameworks/*.yaml``) into :class:`Framework` objects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from yaml.nodes import Node
+
+from generator.model import (
+    CUMULATIVE,
+    DEFAULT_SCALE,
+    ITEM_ID,
+    PERCENTAGE,
+    REQUIRED,
+    RUBRIC,
+    RUBRIC_RULE,
+    RULE_KINDS,
+    STATEMENT,
+    Choice,
+    Citation,
+    Framework,
+    Level,
+    Part,
+    Rule,
+    Scale,
+    ScaleOption,
+    Section,
+    Source,
+    Statement,
+    finish_framework,
+)
+from generator.problems import Problems
+from generator.yamlsource import Invalid, Reader, load_root, suggest
+
+FRAMEWORK_KEYS = ("$schema", "id", "title", "version", "summary", "description", "sources", "scale", "levels", "scoring", "sections")
+SOURCE_KEYS = ("id", "title", "author", "publisher", "date", "url", "note")
+SCALE_KEYS = ("value", "label", "score", "na", "meets", "description")
+LEVEL_KEYS = ("level", "name", "description", "source", "cite")
+RULE_KEYS = ("rule", "name", "sections")
+SECTION_KEYS = ("id", "title", "description", "level", "weight", "sections", "statements")
+STATEMENT_KEYS = ("id", "kind", "text", "guidance", "level", "weight", "source", "cite", "parts", "choices")
+PART_KEYS = ("id", "text")
+CHOICE_KEYS = ("level", "text", "source", "cite")
+
+
+class _FrameworkReader(Reader):
+    """Reads one framework file; ids and cross references are checked as it goes."""
+
+    def __init__(self, path: str, problems: Problems) -> None:
+        super().__init__(path, problems)
+        self.source_ids: list[str] = []
+        self.statement_lines: dict[str, int] = {}
+        self.section_lines: dict[str, int] = {}
+
+    def ident(self, node: Node, what: str) -> str:
+        value = self.text(node, what)
+        if not ITEM_ID.match(value):
+            raise self.fail(node, f"{what} `{value}` must be letters, digits, `.`, `-` or `_` (at most 64, no spaces)")
+        return value
+
+    def citation(self, keys: dict[str, tuple[Node, Node]], what: str, required: bool) -> Citation | None:
+        if "source" not in keys:
+            if required:
+                node = next(iter(keys.values()))[0] if keys else None
+                if node is not None:
+                    self.error(node, f"{what} is missing `source` (where in the source document it comes from)")
+            return None
+        ref = self.text(keys["source"][1], f"{what} source")
+        source_id = self.source_ids[0] if self.source_ids else ""
+        if "cite" in keys:
+            cite_node = keys["cite"][1]
+            source_id = self.text(cite_node, f"{what} cite")
+            if source_id not in self.source_ids:
+                self.error(cite_node, f"`cite: {source_id}` names no entry of `sources`{suggest(source_id, self.source_ids)}")
+        return Citation(source_id, ref)
+
+    # -- top level ------------------------------------------------------------
+    def framework(self, root: Node, file_stem: str) -> Framework:
+        keys = self.mapping(root, "framework", FRAMEWORK_KEYS, ("id", "title", "version", "sources", "scoring", "sections"))
+        if not {"id", "title", "version", "sources", "scoring", "sections"} <= keys.keys():
+            raise Invalid("missing keys")
+        fid = self.ident(keys["id"][1], "framework id")
+        if fid != file_stem:
+            self.error(keys["id"][1], f"framework id `{fid}` does not match the file name `{file_stem}.yaml`")
+        title = self.text(keys["title"][1], "title")
+        version = self.text(keys["version"][1], "version")
+        summary = self.text(keys["summary"][1], "summary") if "summary" in keys else ""
+        description = self.text(keys["description"][1], "description") if "description" in keys else ""
+        sources = tuple(self.each(self.sequence(keys["sources"][1], "sources"), self.source))
+        self.source_ids = [s.id for s in sources]
+        if not sources:
+            self.error(keys["sources"][1], "`sources` must name at least one document")
+        scale = self.scale(keys["scale"][1]) if "scale" in keys else DEFAULT_SCALE
+        levels = self.levels(keys["levels"][1]) if "levels" in keys else ()
+        rules = self.rules(keys["scoring"][1])
+        sections = tuple(self.each(self.sequence(keys["sections"][1], "sections"), lambda n: self.section(n, None, None, 1.0, 0)))
+        if not sections:
+            self.error(keys["sections"][1], "`sections` must not be empty")
+        fw = finish_framework(
+            Framework(fid, title, version, summary, description, sources, scale, levels, rules, sections, self.path)
+        )
+        if not self.problems:  # checks across the file only make sense on a well-formed one
+            self.check_rules(fw, keys)
+        return fw
+
+    def source(self, node: Node) -> Source:
+        keys = self.mapping(node, "source", SOURCE_KEYS, ("id", "title"))
+        if "id" not in keys or "title" not in keys:
+            raise Invalid("source")
+        values = {k: self.text(v, f"source {k}") for k, (_, v) in keys.items()}
+        if not ITEM_ID.match(values["id"]):
+            self.error(keys["id"][1], f"source id `{values['id']}` must be a simple id (letters, digits, `.-_`)")
+        return Source(**values)
+
+    def scale(self, node: Node) -> Scale:
+        options = tuple(self.each(self.sequence(node, "scale"), self.scale_option))
+        if len(options) < 2:
+            raise self.fail(node, "a scale needs at least two answers")
+        seen: set[str] = set()
+        for item, option in zip(node.value, options):
+            for word in {option.value.lower(), option.label.lower()}:
+                if word in seen:
+                    self.error(item, f"scale answer `{word}` is used twice")
+                seen.add(word)
+        if not any(o.meets for o in options):
+            self.error(node, "no answer on this scale meets a statement (give one `score: 1` or `meets: true`)")
+        return Scale(options)
+
+    def scale_option(self, node: Node) -> ScaleOption:
+        keys = self.mapping(node, "scale answer", SCALE_KEYS, ("value",))
+        if "value" not in keys:
+            raise Invalid("value")
+        value = self.text(keys["value"][1], "scale value")
+        label = self.text(keys["label"][1], "scale label") if "label" in keys else value
+        na = self.boolean(keys["na"][1], "na") if "na" in keys else False
+        score: float | None = None
+        if na:
+            if "score" in keys:
+                self.error(keys["score"][1], "an `na: true` answer has no score (it is left out of every score)")
+        elif "score" not in keys:
+            raise self.fail(node, f"scale answer `{value}` needs a `score` between 0 and 1 (or `na: true`)")
+        else:
+            score = self.number(keys["score"][1], "score")
+            if not 0 <= score <= 1:
+                raise self.fail(keys["score"][1], f"score must be between 0 and 1, got {score:g}")
+        meets = self.boolean(keys["meets"][1], "meets") if "meets" in keys else (na or score == 1)
+        if meets and score is not None and score < 1 and "meets" in keys:
+            self.error(keys["meets"][1], "only a full answer (score 1) or n/a can meet a statement; partial never passes a gate")
+            meets = False
+        description = self.text(keys["description"][1], "description") if "description" in keys else ""
+        return ScaleOption(value, label, score, meets, description)
+
+    def levels(self, node: Node) -> tuple[Level, ...]:
+        levels = tuple(self.each(self.sequence(node, "levels"), self.level))
+        numbers = [lv.number for lv in levels]
+        if numbers and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+            self.error(node, f"levels must be consecutive whole numbers in order, got {numbers}")
+        return levels
+
+    def level(self, node: Node) -> Level:
+        keys = self.mapping(node, "level", LEVEL_KEYS, ("level", "name"))
+        if "level" not in keys or "name" not in keys:
+            raise Invalid("level")
+        number = self.integer(keys["level"][1], "level")
+        name = self.text(keys["name"][1], "level name")
+        description = self.text(keys["description"][1], "description") if "description" in keys else ""
+        return Level(number, name, description, self.citation(keys, f"level {number}", required=False))
+
+    def rules(self, node: Node) -> tuple[Rule, ...]:
+        rules = tuple(self.each(self.sequence(node, "scoring"), self.rule))
+        if not rules:
+            raise self.fail(node, "`scoring` must declare at least one rule")
+        kinds = [r.kind for r in rules]
+        for item, kind in zip(node.value, kinds):
+            if kinds.count(kind) > 1 and kind != REQUIRED:
+                self.error(item, f"scoring rule `{kind}` is declared twice")
+        return rules
+
+    def rule(self, node: Node) -> Rule:
+        keys = self.mapping(node, "scoring rule", RULE_KEYS, ("rule",))
+        if "rule" not in keys:
+            raise Invalid("rule")
+        kind_node = keys["rule"][1]
+        kind = self.text(kind_node, "rule")
+        if kind not in RULE_KINDS:
+            raise self.fail(kind_node, f"unknown scoring rule `{kind}`{suggest(kind, RULE_KINDS)}; one of: {', '.join(RULE_KINDS)}")
+        name = self.text(keys["name"][1], "rule name") if "name" in keys else ""
+        sections = self.text_list(keys["sections"][1], "sections") if "sections" in keys else ()
+        if kind == REQUIRED and not sections:
+            self.error(node, "a `required-set` rule needs `sections` (the ids that must all be met)")
+        if kind != REQUIRED and "sections" in keys:
+            self.error(keys["sections"][0], f"`sections` only applies to the `required-set` rule, not `{kind}`")
+        return Rule(kind, name or ("Mature" if kind == REQUIRED else ""), sections)
+
+    # -- sections and statements ---------------------------------------------
+    def section(self, node: Node, dimension: str | None, level: int | None, weight: float, depth: int) -> Section:
+        keys = self.mapping(node, "section", SECTION_KEYS, ("id", "title"))
+        if "id" not in keys or "title" not in keys:
+            raise Invalid("section")
+        sid = self.ident(keys["id"][1], "section id")
+        if sid in self.section_lines:
+            self.error(keys["id"][1], f"duplicate section id `{sid}` (first on line {self.section_lines[sid]})")
+        self.section_lines[sid] = keys["id"][1].start_mark.line + 1
+        title = self.text(keys["title"][1], "section title")
+        description = self.text(keys["description"][1], "description") if "description" in keys else ""
+        if "level" in keys:
+            level = self.integer(keys["level"][1], "level")
+        if "weight" in keys:
+            weight = self.weight(keys["weight"][1])
+        dim = dimension or sid
+        statements: tuple[Statement, ...] = ()
+        subsections: tuple[Section, ...] = ()
+        if "statements" in keys:
+            statements = tuple(
+                self.each(self.sequence(keys["statements"][1], "statements"), lambda n: self.statement(n, sid, dim, level, weight))
+            )
+        if "sections" in keys:
+            subsections = tuple(
+                self.each(self.sequence(keys["sections"][1], "sections"), lambda n: self.section(n, dim, level, weight, depth + 1))
+            )
+        if not any(len(keys[k][1].value) for k in ("statements", "sections") if k in keys and isinstance(keys[k][1].value, list)):
+            self.error(node, f"section `{sid}` has no statements and no sections")
+        return Section(sid, title, description, statements, subsections, depth)
+
+    def weight(self, node: Node) -> float:
+        value = self.number(node, "weight")
+        if value <= 0:
+            raise self.fail(node, f"weight must be greater than 0, got {value:g}")
+        return value
+
+    def statement(self, node: Node, section: str, dimension: str, level: int | None, weight: float) -> Statement:
+        keys = self.mapping(node, "statement", STATEMENT_KEYS, ("id", "text"))
+        if "id" not in keys or "text" not in keys:
+            raise Invalid("statement")
+        id_node = keys["id"][1]
+        stid = self.ident(id_node, "statement id")
+        line = id_node.start_mark.line + 1
+        if stid in self.statement_lines:
+            self.error(id_node, f"duplicate statement id `{stid}` (first on line {self.statement_lines[stid]})")
+        self.statement_lines[stid] = line
+        kind = STATEMENT
+        if "kind" in keys:
+            kind = self.text(keys["kind"][1], "kind")
+            if kind not in (STATEMENT, RUBRIC):
+                raise self.fail(keys["kind"][1], f"kind must be `statement` or `rubric`, got `{kind}`{suggest(kind, (STATEMENT, RUBRIC))}")
+        text = self.text(keys["text"][1], "statement text")
+        guidance = self.text(keys["guidance"][1], "guidance") if "guidance" in keys else ""
+        if "level" in keys:
+            level = self.integer(keys["level"][1], "level")
+        if "weight" in keys:
+            weight = self.weight(keys["weight"][1])
+        parts: tuple[Part, ...] = ()
+        if "parts" in keys:
+            parts = tuple(self.each(self.sequence(keys["parts"][1], "parts"), self.part))
+        choices: tuple[Choice, ...] = ()
+        if kind == RUBRIC:
+            if "choices" not in keys:
+                raise self.fail(node, f"rubric `{stid}` needs `choices` (one description per level)")
+            choices = tuple(self.each(self.sequence(keys["choices"][1], "choices"), self.choice))
+            numbers = [c.level for c in choices]
+            if len(set(numbers)) != len(numbers):
+                self.error(keys["choices"][1], f"rubric `{stid}` describes a level twice: {numbers}")
+        elif "choices" in keys:
+            self.error(keys["choices"][0], "`choices` only applies to `kind: rubric` items")
+        citation = self.citation(keys, f"statement {stid}", required=True)
+        return Statement(stid, text, section, dimension, kind, level, weight, guidance, citation, parts, choices, line)
+
+    def part(self, node: Node) -> Part:
+        keys = self.mapping(node, "part", PART_KEYS, ("id", "text"))
+        if "id" not in keys or "text" not in keys:
+            raise Invalid("part")
+        return Part(self.text(keys["id"][1], "part id"), self.text(keys["text"][1], "part text"))
+
+    def choice(self, node: Node) -> Choice:
+        keys = self.mapping(node, "choice", CHOICE_KEYS, ("level", "text"))
+        if "level" not in keys or "text" not in keys:
+            raise Invalid("choice")
+        number = self.integer(keys["level"][1], "level")
+        text = self.text(keys["text"][1], "choice text")
+        return Choice(number, text, self.citation(keys, f"choice {number}", required=False))
+
+    # -- whole-framework checks ---------------------------------------------
+    def check_rules(self, fw: Framework, keys: dict[str, tuple[Node, Node]]) -> None:
+        scoring_node = keys["scoring"][1]
+        level_numbers = {lv.number for lv in fw.levels}
+        rubric = fw.has_rule(RUBRIC_RULE)
+        cumulative = fw.has_rule(CUMULATIVE)
+        if (rubric or cumulative) and not fw.levels:
+            self.error(scoring_node, "levelled scoring needs `levels` to be declared")
+        if rubric and cumulative:
+            self.error(scoring_node, "declare either `cumulative-levels` or `rubric`, not both")
+        for st in fw.statements:
+            where = self.statement_lines.get(st.id, 0)
+            if st.is_rubric:
+                if not rubric:
+                    self.problems.add(self.path, where, 1, f"rubric `{st.id}` needs the `rubric` scoring rule")
+                for ch in st.choices:
+                    if level_numbers and ch.level not in level_numbers:
+                        self.problems.add(self.path, where, 1, f"rubric `{st.id}` describes level {ch.level}, which `levels` does not declare")
+            else:
+                if rubric and not cumulative:
+                    self.problems.add(self.path, where, 1, f"`{st.id}` is a statement but this framework is scored as a rubric")
+                if cumulative and st.level is None:
+                    self.problems.add(self.path, where, 1, f"statement `{st.id}` needs a `level` (cumulative-levels scoring)")
+                if st.level is not None and level_numbers and st.level not in level_numbers:
+                    self.problems.add(self.path, where, 1, f"statement `{st.id}` is at level {st.level}, which `levels` does not declare")
+        known = {s.id for s in fw.walk_sections()}
+        for rule_node, rule in zip(scoring_node.value, fw.rules):
+            for sid in rule.sections:
+                if sid not in known:
+                    self.error(rule_node, f"`{rule.kind}` names unknown section `{sid}`{suggest(sid, sorted(known))}")
+        if fw.has_rule(PERCENTAGE) and not any(not s.is_rubric for s in fw.statements):
+            self.error(scoring_node, "`weighted-percentage` needs statements answered on the scale")
+
+
+def read_framework(
+    path: Path, problems: Problems, display: str | None = None, data: bytes | None = None
+) -> Framework | None:
+    """Parse one framework file; None when it has errors (all recorded in ``problems``)."""
+    name = display or str(path)
+    local = Problems()
+    root = load_root(path, local, name, data)
+    fw: Framework | None = None
+    if root is not None:
+        try:
+            fw = _FrameworkReader(name, local).framework(root, path.stem)
+        except Invalid:
+            fw = None
+    problems.extend(local)
+    return fw if fw is not None and not local else None

@@ -1,0 +1,267 @@
+"""The immutable model every consumer (scoring, site, workbook, diff) works on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+#: Team ids are used in file names and URLs, so they are strict slugs.
+TEAM_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+#: Framework, section and statement ids: no spaces, no slashes, no leading dot.
+ITEM_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62})$")
+
+STATEMENT = "statement"
+RUBRIC = "rubric"
+
+CUMULATIVE = "cumulative-levels"
+REQUIRED = "required-set"
+PERCENTAGE = "weighted-percentage"
+RUBRIC_RULE = "rubric"
+RULE_KINDS = (CUMULATIVE, REQUIRED, PERCENTAGE, RUBRIC_RULE)
+
+
+@dataclass(frozen=True)
+class ScaleOption:
+    """One answer on a framework's scale. ``score`` is None for "not applicable"."""
+
+    value: str
+    label: str
+    score: float | None
+    meets: bool
+    description: str = ""
+
+    @property
+    def na(self) -> bool:
+        return self.score is None
+
+
+@dataclass(frozen=True)
+class Scale:
+    options: tuple[ScaleOption, ...]
+
+    def lookup(self, raw: str) -> ScaleOption | None:
+        """The option whose value or label matches, ignoring case and surrounding spaces."""
+        key = raw.strip().lower()
+        for option in self.options:
+            if key in (option.value.lower(), option.label.lower()):
+                return option
+        return None
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(o.value for o in self.options)
+
+
+DEFAULT_SCALE = Scale(
+    (
+        ScaleOption("yes", "Yes", 1.0, True, "The statement is fully true for this team."),
+        ScaleOption("partial", "Partial", 0.5, False, "Partly true: counts half in percentages, never passes a gate."),
+        ScaleOption("no", "No", 0.0, False, "Not true for this team today."),
+        ScaleOption("n/a", "Not applicable", None, True, "Does not apply; left out of every score."),
+    )
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document the framework is drawn from."""
+
+    id: str
+    title: str
+    author: str = ""
+    publisher: str = ""
+    date: str = ""
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str  # Source.id
+    ref: str  # item or section within that source
+
+    def __str__(self) -> str:
+        return f"{self.source}, {self.ref}"
+
+
+@dataclass(frozen=True)
+class Level:
+    number: int
+    name: str
+    description: str = ""
+    citation: Citation | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    """A sub-item listed under a statement (answered with the statement as a whole)."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One level description of a rubric item."""
+
+    level: int
+    text: str
+    citation: Citation | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    id: str
+    text: str
+    section: str  # id of the innermost section holding it
+    dimension: str  # id of the top-level section holding it
+    kind: str = STATEMENT
+    level: int | None = None
+    weight: float = 1.0
+    guidance: str = ""
+    citation: Citation | None = None
+    parts: tuple[Part, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    line: int = 0
+
+    @property
+    def is_rubric(self) -> bool:
+        return self.kind == RUBRIC
+
+    def choice(self, level: int) -> Choice | None:
+        return next((c for c in self.choices if c.level == level), None)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    description: str = ""
+    statements: tuple[Statement, ...] = ()
+    sections: tuple[Section, ...] = ()
+    depth: int = 0
+
+    def all_statements(self) -> Iterator[Statement]:
+        yield from self.statements
+        for sub in self.sections:
+            yield from sub.all_statements()
+
+    def walk(self) -> Iterator[Section]:
+        yield self
+        for sub in self.sections:
+            yield from sub.walk()
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    name: str = ""
+    sections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    title: str
+    version: str
+    summary: str
+    description: str
+    sources: tuple[Source, ...]
+    scale: Scale
+    levels: tuple[Level, ...]
+    rules: tuple[Rule, ...]
+    sections: tuple[Section, ...]
+    path: str = ""
+    statements: tuple[Statement, ...] = field(default=(), compare=False)
+    by_id: Mapping[str, Statement] = field(default_factory=lambda: MappingProxyType({}), compare=False)
+
+    def rule(self, kind: str) -> Rule | None:
+        return next((r for r in self.rules if r.kind == kind), None)
+
+    def has_rule(self, kind: str) -> bool:
+        return self.rule(kind) is not None
+
+    @property
+    def headline_rule(self) -> Rule:
+        return self.rules[0]
+
+    @property
+    def has_levels(self) -> bool:
+        return self.has_rule(CUMULATIVE) or self.has_rule(RUBRIC_RULE)
+
+    def level(self, number: int) -> Level | None:
+        return next((lv for lv in self.levels if lv.number == number), None)
+
+    def level_name(self, number: int | None) -> str:
+        if number is None:
+            return "not assessed"
+        lv = self.level(number)
+        return f"Level {number}: {lv.name}" if lv else f"Level {number}"
+
+    def section(self, section_id: str) -> Section | None:
+        for top in self.sections:
+            for sec in top.walk():
+                if sec.id == section_id:
+                    return sec
+        return None
+
+    def walk_sections(self) -> Iterator[Section]:
+        for top in self.sections:
+            yield from top.walk()
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+
+def finish_framework(fw: Framework) -> Framework:
+    """Fill the derived flat statement list and id index."""
+    flat = tuple(s for top in fw.sections for s in top.all_statements())
+    object.__setattr__(fw, "statements", flat)
+    object.__setattr__(fw, "by_id", MappingProxyType({s.id: s for s in flat}))
+    return fw
+
+
+@dataclass(frozen=True)
+class Answer:
+    statement: str
+    value: str  # canonical scale value, or the chosen level (as text) for a rubric
+    note: str = ""
+    evidence: tuple[str, ...] = ()
+    assessed: dt.date | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Target:
+    """A team's goal for one framework: a level, or a percentage."""
+
+    level: int | None = None
+    percent: float | None = None
+
+    def __str__(self) -> str:
+        if self.level is not None:
+            return f"level {self.level}"
+        return f"{self.percent:g}%" if self.percent is not None else "none"
+
+
+@dataclass(frozen=True)
+class FrameworkAnswers:
+    framework: str
+    answers: Mapping[str, Answer]
+    target: Target | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+    group: str
+    owners: tuple[str, ...]
+    description: str
+    frameworks: Mapping[str, FrameworkAnswers]
+    path: str = ""
+    line: int = 0

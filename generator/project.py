@@ -1,0 +1,111 @@
+"""Finding and loading a whole assessment repository: frameworks, answers, and the checks across them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from generator.answers import read_team
+from generator.frameworks import read_framework
+from generator.model import Framework, Team
+from generator.problems import Problems
+
+FRAMEWORKS_DIR = "frameworks"
+ANSWERS_DIR = "answers"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything loaded from one repository, with the problems found on the way."""
+
+    root: Path
+    frameworks: Mapping[str, Framework]
+    teams: tuple[Team, ...]
+    problems: Problems
+
+    def team(self, team_id: str) -> Team | None:
+        return next((t for t in self.teams if t.id == team_id), None)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest directory (from ``start`` upwards) holding ``frameworks/``; else ``start``."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / FRAMEWORKS_DIR).is_dir():
+            return candidate
+    return here
+
+
+def yaml_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def load_frameworks(paths: Iterable[Path], root: Path, problems: Problems) -> dict[str, Framework]:
+    frameworks: dict[str, Framework] = {}
+    for path in paths:
+        fw = read_framework(path, problems, display_path(path, root))
+        if fw is None:
+            continue
+        if fw.id in frameworks:
+            problems.add(fw.path, 1, 1, f"framework id `{fw.id}` is also defined in {frameworks[fw.id].path}")
+            continue
+        frameworks[fw.id] = fw
+    return frameworks
+
+
+def load_teams(paths: Iterable[Path], frameworks: Mapping[str, Framework], root: Path, problems: Problems) -> list[Team]:
+    teams: list[Team] = []
+    seen: dict[str, Team] = {}
+    for path in paths:
+        team = read_team(path, frameworks, problems, display_path(path, root))
+        if team is None:
+            continue
+        if team.id in seen:
+            problems.add(team.path, team.line, 1, f"duplicate team id `{team.id}` (also in {seen[team.id].path})")
+            continue
+        seen[team.id] = team
+        teams.append(team)
+    return teams
+
+
+def load_project(root: Path | None = None, extra: Iterable[Path] = ()) -> Project:
+    """Load ``frameworks/`` and ``answers/`` under ``root`` (plus any ``extra`` files or folders).
+
+    When ``extra`` paths are given only those answer files are read (all frameworks
+    still are, to check against). An extra path inside a folder named ``frameworks`` is
+    read as a framework, anything else as an answer file.
+    """
+    root = (root or find_root()).resolve()
+    problems = Problems()
+    extra = list(extra)
+    fw_paths = yaml_files(root / FRAMEWORKS_DIR)
+    team_paths = [] if extra else yaml_files(root / ANSWERS_DIR)
+    for item in extra:
+        item = item.resolve()
+        if not item.exists():
+            problems.add(str(item), 0, 0, "no such file or directory")
+            continue
+        files = yaml_files(item) if item.is_dir() else [item]
+        for f in files:
+            bucket = fw_paths if FRAMEWORKS_DIR in f.parts[:-1] else team_paths
+            if f not in bucket:
+                bucket.append(f)
+    frameworks = load_frameworks(fw_paths, root, problems)
+    teams = load_teams(team_paths, frameworks, root, problems)
+    return Project(root, MappingProxyType(frameworks), tuple(teams), problems)
