@@ -50,6 +50,7 @@ class _FrameworkReader(Reader):
         super().__init__(path, problems)
         self.source_ids: list[str] = []
         self.statement_lines: dict[str, int] = {}
+        self.statement_cols: dict[str, int] = {}
         self.section_lines: dict[str, int] = {}
 
     def ident(self, node: Node, what: str) -> str:
@@ -167,9 +168,12 @@ class _FrameworkReader(Reader):
         return Level(number, name, description, self.citation(keys, f"level {number}", required=False))
 
     def rules(self, node: Node) -> tuple[Rule, ...]:
-        rules = tuple(self.each(self.sequence(node, "scoring"), self.rule))
-        if not rules:
+        items = self.sequence(node, "scoring")
+        if not items:
             raise self.fail(node, "`scoring` must declare at least one rule")
+        rules = tuple(self.each(items, self.rule))
+        if not rules:
+            raise Invalid("scoring")
         kinds = [r.kind for r in rules]
         for item, kind in zip(node.value, kinds):
             if kinds.count(kind) > 1 and kind != REQUIRED:
@@ -238,6 +242,7 @@ class _FrameworkReader(Reader):
         if stid in self.statement_lines:
             self.error(id_node, f"duplicate statement id `{stid}` (first on line {self.statement_lines[stid]})")
         self.statement_lines[stid] = line
+        self.statement_cols[stid] = id_node.start_mark.column + 1
         kind = STATEMENT
         if "kind" in keys:
             kind = self.text(keys["kind"][1], "kind")
@@ -290,20 +295,20 @@ class _FrameworkReader(Reader):
         if rubric and cumulative:
             self.error(scoring_node, "declare either `cumulative-levels` or `rubric`, not both")
         for st in fw.statements:
-            where = self.statement_lines.get(st.id, 0)
+            where, col = self.statement_lines.get(st.id, 0), self.statement_cols.get(st.id, 1)
             if st.is_rubric:
                 if not rubric:
-                    self.problems.add(self.path, where, 1, f"rubric `{st.id}` needs the `rubric` scoring rule")
+                    self.problems.add(self.path, where, col, f"rubric `{st.id}` needs the `rubric` scoring rule")
                 for ch in st.choices:
                     if level_numbers and ch.level not in level_numbers:
-                        self.problems.add(self.path, where, 1, f"rubric `{st.id}` describes level {ch.level}, which `levels` does not declare")
+                        self.problems.add(self.path, where, col, f"rubric `{st.id}` describes level {ch.level}, which `levels` does not declare")
             else:
                 if rubric and not cumulative:
-                    self.problems.add(self.path, where, 1, f"`{st.id}` is a statement but this framework is scored as a rubric")
+                    self.problems.add(self.path, where, col, f"`{st.id}` is a statement but this framework is scored as a rubric")
                 if cumulative and st.level is None:
-                    self.problems.add(self.path, where, 1, f"statement `{st.id}` needs a `level` (cumulative-levels scoring)")
+                    self.problems.add(self.path, where, col, f"statement `{st.id}` needs a `level` (cumulative-levels scoring)")
                 if st.level is not None and level_numbers and st.level not in level_numbers:
-                    self.problems.add(self.path, where, 1, f"statement `{st.id}` is at level {st.level}, which `levels` does not declare")
+                    self.problems.add(self.path, where, col, f"statement `{st.id}` is at level {st.level}, which `levels` does not declare")
         known = {s.id for s in fw.walk_sections()}
         for rule_node, rule in zip(scoring_node.value, fw.rules):
             for sid in rule.sections:

@@ -167,7 +167,7 @@ class Reader:
         """Collections are read once each; meeting one again means it is an alias."""
         key = id(node)
         if key in self._seen:
-            raise self.fail(node, "YAML aliases (`*name`) are not allowed; write the value out")
+            raise self.fail(node, "this value is reused through a YAML alias (`*name`); aliases are not allowed, write the value out")
         self._seen.add(key)
 
     # -- structure -------------------------------------------------------------
