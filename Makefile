@@ -1,0 +1,32 @@
+# Two entry points for newcomers (see README): `make site` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: site test serve bench system-deps lint
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Set up, validate and build the example site into site/
+site: $(STAMP)
+	$(VENV)/bin/maturity build
+
+## Set up (Python packages, Chromium, LibreOffice Calc) and run every test
+test: $(STAMP) system-deps
+	$(PY) -m pytest
+
+serve: $(STAMP)
+	$(VENV)/bin/maturity serve
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_validate.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check generator tests benchmarks
+
+system-deps:
+	@bash scripts/system-deps.sh
