@@ -109,10 +109,7 @@ class _AnswerReader(Reader):
             if "note" in keys:
                 note = self.text(keys["note"][1], "note", allow_empty=True, max_len=MAX_NOTE)
             if "evidence" in keys:
-                evidence = self.text_list(keys["evidence"][1], "evidence")
-                for item, link in zip(keys["evidence"][1].value, evidence):
-                    if not _SAFE_LINK.match(link.strip()):
-                        self.error(item, f"evidence `{link}` must be an http(s) link or a path in the repository")
+                evidence = tuple(self.each(self.sequence(keys["evidence"][1], "evidence"), self.link))
             if "assessed" in keys:
                 assessed = self.date(keys["assessed"][1])
         else:
@@ -120,6 +117,12 @@ class _AnswerReader(Reader):
         raw = self.text(value_node, f"answer to `{st.id}`")
         value = self.value(fw, st, value_node, raw)
         return Answer(st.id, value, note, evidence, assessed, line)
+
+    def link(self, node: Node) -> str:
+        link = self.text(node, "evidence link", max_len=2000)
+        if not _SAFE_LINK.match(link.strip()):
+            raise self.fail(node, f"evidence `{link}` must be an http(s) link or a path in the repository")
+        return link
 
     def value(self, fw: Framework, st: Statement, node: Node, raw: str) -> str:
         if st.is_rubric:
@@ -131,7 +134,10 @@ class _AnswerReader(Reader):
         option = fw.scale.lookup(raw)
         if option is None:
             allowed = ", ".join(fw.scale.values)
-            raise self.fail(node, f"`{raw}` is not on the answer scale of `{fw.id}`{suggest(raw.lower(), fw.scale.values)}; use one of: {allowed}")
+            raise self.fail(
+                node,
+                f"`{raw}` is not on the answer scale of `{fw.id}`{suggest(raw.lower(), fw.scale.values)}; use one of: {allowed}",
+            )
         return option.value
 
 

@@ -32,7 +32,19 @@ from generator.model import (
 from generator.problems import Problems
 from generator.yamlsource import Invalid, Reader, load_root, suggest
 
-FRAMEWORK_KEYS = ("$schema", "id", "title", "version", "summary", "description", "sources", "scale", "levels", "scoring", "sections")
+FRAMEWORK_KEYS = (
+    "$schema",
+    "id",
+    "title",
+    "version",
+    "summary",
+    "description",
+    "sources",
+    "scale",
+    "levels",
+    "scoring",
+    "sections",
+)
 SOURCE_KEYS = ("id", "title", "author", "publisher", "date", "url", "note")
 SCALE_KEYS = ("value", "label", "score", "na", "meets", "description")
 LEVEL_KEYS = ("level", "name", "description", "source", "cite")
@@ -114,11 +126,12 @@ class _FrameworkReader(Reader):
         return Source(**values)
 
     def scale(self, node: Node) -> Scale:
-        options = tuple(self.each(self.sequence(node, "scale"), self.scale_option))
+        pairs = list(self.pairs(self.sequence(node, "scale"), self.scale_option))
+        options = tuple(option for _, option in pairs)
         if len(options) < 2:
             raise self.fail(node, "a scale needs at least two answers")
         seen: set[str] = set()
-        for item, option in zip(node.value, options):
+        for item, option in pairs:
             for word in {option.value.lower(), option.label.lower()}:
                 if word in seen:
                     self.error(item, f"scale answer `{word}` is used twice")
@@ -171,13 +184,14 @@ class _FrameworkReader(Reader):
         items = self.sequence(node, "scoring")
         if not items:
             raise self.fail(node, "`scoring` must declare at least one rule")
-        rules = tuple(self.each(items, self.rule))
+        pairs = list(self.pairs(items, self.rule))
+        rules = tuple(rule for _, rule in pairs)
         if not rules:
             raise Invalid("scoring")
         kinds = [r.kind for r in rules]
-        for item, kind in zip(node.value, kinds):
-            if kinds.count(kind) > 1 and kind != REQUIRED:
-                self.error(item, f"scoring rule `{kind}` is declared twice")
+        for item, rule in pairs:
+            if kinds.count(rule.kind) > 1 and rule.kind != REQUIRED:
+                self.error(item, f"scoring rule `{rule.kind}` is declared twice")
         return rules
 
     def rule(self, node: Node) -> Rule:
@@ -187,7 +201,9 @@ class _FrameworkReader(Reader):
         kind_node = keys["rule"][1]
         kind = self.text(kind_node, "rule")
         if kind not in RULE_KINDS:
-            raise self.fail(kind_node, f"unknown scoring rule `{kind}`{suggest(kind, RULE_KINDS)}; one of: {', '.join(RULE_KINDS)}")
+            raise self.fail(
+                kind_node, f"unknown scoring rule `{kind}`{suggest(kind, RULE_KINDS)}; one of: {', '.join(RULE_KINDS)}"
+            )
         name = self.text(keys["name"][1], "rule name") if "name" in keys else ""
         sections = self.text_list(keys["sections"][1], "sections") if "sections" in keys else ()
         if kind == REQUIRED and not sections:
@@ -216,11 +232,15 @@ class _FrameworkReader(Reader):
         subsections: tuple[Section, ...] = ()
         if "statements" in keys:
             statements = tuple(
-                self.each(self.sequence(keys["statements"][1], "statements"), lambda n: self.statement(n, sid, dim, level, weight))
+                self.each(
+                    self.sequence(keys["statements"][1], "statements"), lambda n: self.statement(n, sid, dim, level, weight)
+                )
             )
         if "sections" in keys:
             subsections = tuple(
-                self.each(self.sequence(keys["sections"][1], "sections"), lambda n: self.section(n, dim, level, weight, depth + 1))
+                self.each(
+                    self.sequence(keys["sections"][1], "sections"), lambda n: self.section(n, dim, level, weight, depth + 1)
+                )
             )
         if not any(len(keys[k][1].value) for k in ("statements", "sections") if k in keys and isinstance(keys[k][1].value, list)):
             self.error(node, f"section `{sid}` has no statements and no sections")
@@ -247,7 +267,9 @@ class _FrameworkReader(Reader):
         if "kind" in keys:
             kind = self.text(keys["kind"][1], "kind")
             if kind not in (STATEMENT, RUBRIC):
-                raise self.fail(keys["kind"][1], f"kind must be `statement` or `rubric`, got `{kind}`{suggest(kind, (STATEMENT, RUBRIC))}")
+                raise self.fail(
+                    keys["kind"][1], f"kind must be `statement` or `rubric`, got `{kind}`{suggest(kind, (STATEMENT, RUBRIC))}"
+                )
         text = self.text(keys["text"][1], "statement text")
         guidance = self.text(keys["guidance"][1], "guidance") if "guidance" in keys else ""
         if "level" in keys:
@@ -301,16 +323,20 @@ class _FrameworkReader(Reader):
                     self.problems.add(self.path, where, col, f"rubric `{st.id}` needs the `rubric` scoring rule")
                 for ch in st.choices:
                     if level_numbers and ch.level not in level_numbers:
-                        self.problems.add(self.path, where, col, f"rubric `{st.id}` describes level {ch.level}, which `levels` does not declare")
+                        self.problems.add(
+                            self.path, where, col, f"rubric `{st.id}` describes level {ch.level}, which `levels` does not declare"
+                        )
             else:
                 if rubric and not cumulative:
                     self.problems.add(self.path, where, col, f"`{st.id}` is a statement but this framework is scored as a rubric")
                 if cumulative and st.level is None:
                     self.problems.add(self.path, where, col, f"statement `{st.id}` needs a `level` (cumulative-levels scoring)")
                 if st.level is not None and level_numbers and st.level not in level_numbers:
-                    self.problems.add(self.path, where, col, f"statement `{st.id}` is at level {st.level}, which `levels` does not declare")
+                    self.problems.add(
+                        self.path, where, col, f"statement `{st.id}` is at level {st.level}, which `levels` does not declare"
+                    )
         known = {s.id for s in fw.walk_sections()}
-        for rule_node, rule in zip(scoring_node.value, fw.rules):
+        for rule_node, rule in zip(scoring_node.value, fw.rules, strict=True):
             for sid in rule.sections:
                 if sid not in known:
                     self.error(rule_node, f"`{rule.kind}` names unknown section `{sid}`{suggest(sid, sorted(known))}")
@@ -318,9 +344,7 @@ class _FrameworkReader(Reader):
             self.error(scoring_node, "`weighted-percentage` needs statements answered on the scale")
 
 
-def read_framework(
-    path: Path, problems: Problems, display: str | None = None, data: bytes | None = None
-) -> Framework | None:
+def read_framework(path: Path, problems: Problems, display: str | None = None, data: bytes | None = None) -> Framework | None:
     """Parse one framework file; None when it has errors (all recorded in ``problems``)."""
     name = display or str(path)
     local = Problems()

@@ -215,7 +215,9 @@ def _lowest(levels: list[int | None]) -> int | None:
     return min(lv for lv in levels if lv is not None)
 
 
-def _headline(fw: Framework, level: int | None, overall: SectionScore, required: tuple[RequiredSetResult, ...], any_answer: bool) -> Headline:
+def _headline(
+    fw: Framework, level: int | None, overall: SectionScore, required: tuple[RequiredSetResult, ...], any_answer: bool
+) -> Headline:
     kind = fw.headline_rule.kind
     if not any_answer:
         return Headline(kind, "not assessed", None)
@@ -254,7 +256,9 @@ def score(framework: Framework, answers: FrameworkAnswers | None) -> FrameworkSc
         level = _lowest([d.level for d in dimensions])
         nxt = framework.levels[0].number if level is None else level + 1
         if level is None or level < framework.levels[-1].number:
-            pending = [results[s.id] for s in framework.statements if s.level is not None and s.level <= nxt and not results[s.id].met]
+            pending = [
+                results[s.id] for s in framework.statements if s.level is not None and s.level <= nxt and not results[s.id].met
+            ]
             pending.sort(key=lambda r: (r.statement.level, 0 if r.assessed else 1))
             blockers = tuple(r.statement.id for r in pending)
     elif framework.has_rule(RUBRIC_RULE):
@@ -281,7 +285,9 @@ def score(framework: Framework, answers: FrameworkAnswers | None) -> FrameworkSc
     )
 
 
-def _required(framework: Framework, name: str, section_ids: tuple[str, ...], results: Mapping[str, StatementResult]) -> RequiredSetResult:
+def _required(
+    framework: Framework, name: str, section_ids: tuple[str, ...], results: Mapping[str, StatementResult]
+) -> RequiredSetResult:
     ids: list[str] = []
     for sid in section_ids:
         sec = framework.section(sid)

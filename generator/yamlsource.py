@@ -167,7 +167,9 @@ class Reader:
         """Collections are read once each; meeting one again means it is an alias."""
         key = id(node)
         if key in self._seen:
-            raise self.fail(node, "this value is reused through a YAML alias (`*name`); aliases are not allowed, write the value out")
+            raise self.fail(
+                node, "this value is reused through a YAML alias (`*name`); aliases are not allowed, write the value out"
+            )
         self._seen.add(key)
 
     # -- structure -------------------------------------------------------------
@@ -212,9 +214,14 @@ class Reader:
 
     def each(self, nodes: list[Node], read: Callable[[Node], Any]) -> Iterator[Any]:
         """Apply ``read`` to each node, skipping (already reported) invalid ones."""
+        for _, value in self.pairs(nodes, read):
+            yield value
+
+    def pairs(self, nodes: list[Node], read: Callable[[Node], Any]) -> Iterator[tuple[Node, Any]]:
+        """(node, ``read(node)``) for each node, skipping (already reported) invalid ones."""
         for node in nodes:
             try:
-                yield read(node)
+                yield node, read(node)
             except Invalid:
                 continue
 

@@ -61,7 +61,10 @@ def test_shipped_frameworks_and_examples_are_valid(capsys: pytest.CaptureFixture
         ("team: x\nname: A\nname: B\n", r"answers/x\.yaml:3:1: duplicate key `name` in answer file \(first defined on line 2\)"),
         ("team: x\nname: A\ngruop: B\n", r"answers/x\.yaml:3:1: unknown key `gruop` in answer file \(did you mean `group`\?\)"),
         ("team: x\nname: A\nowners: alice\n", r"answers/x\.yaml:3:9: owners must be a list, got `alice`"),
-        ("team: x\nname: A\nframeworks:\n  demoo: {}\n", r"answers/x\.yaml:4:3: unknown framework `demoo` \(did you mean `demo`\?\)"),
+        (
+            "team: x\nname: A\nframeworks:\n  demoo: {}\n",
+            r"answers/x\.yaml:4:3: unknown framework `demoo` \(did you mean `demo`\?\)",
+        ),
         (
             "team: x\nname: A\nframeworks:\n  demo:\n    answers:\n      b9: yes\n",
             r"answers/x\.yaml:6:7: `demo` has no statement `b9`",
@@ -185,13 +188,31 @@ sections:
             "      - {id: a, text: x, level: 1, source: s}\n      - {id: a, text: y, level: 1, source: s}\n",
             r"frameworks/fw\.yaml:12:14: duplicate statement id `a` \(first on line 11\)",
         ),
-        ("      - {id: a, text: x, level: 1, source: s, guidence: g}\n", r"frameworks/fw\.yaml:11:47: unknown key `guidence` in statement \(did you mean `guidance`\?\)"),
-        ("      - {id: a, text: x, level: one, source: s}\n", r"frameworks/fw\.yaml:11:33: level must be a whole number, got `one`"),
-        ("      - {id: a, text: x, level: 1, source: s, weight: -1}\n", r"frameworks/fw\.yaml:11:55: weight must be greater than 0, got -1"),
-        ("      - {id: a, text: x, source: s}\n", r"frameworks/fw\.yaml:11:14: statement `a` needs a `level` \(cumulative-levels scoring\)"),
-        ("      - {id: a, text: x, level: 3, source: s}\n", r"frameworks/fw\.yaml:11:14: statement `a` is at level 3, which `levels` does not declare"),
+        (
+            "      - {id: a, text: x, level: 1, source: s, guidence: g}\n",
+            r"frameworks/fw\.yaml:11:47: unknown key `guidence` in statement \(did you mean `guidance`\?\)",
+        ),
+        (
+            "      - {id: a, text: x, level: one, source: s}\n",
+            r"frameworks/fw\.yaml:11:33: level must be a whole number, got `one`",
+        ),
+        (
+            "      - {id: a, text: x, level: 1, source: s, weight: -1}\n",
+            r"frameworks/fw\.yaml:11:55: weight must be greater than 0, got -1",
+        ),
+        (
+            "      - {id: a, text: x, source: s}\n",
+            r"frameworks/fw\.yaml:11:14: statement `a` needs a `level` \(cumulative-levels scoring\)",
+        ),
+        (
+            "      - {id: a, text: x, level: 3, source: s}\n",
+            r"frameworks/fw\.yaml:11:14: statement `a` is at level 3, which `levels` does not declare",
+        ),
         ("      - {id: a, text: x, level: 1}\n", r"frameworks/fw\.yaml:11:10: statement a is missing `source`"),
-        ("      - {id: 'a b', text: x, level: 1, source: s}\n", r"frameworks/fw\.yaml:11:14: statement id `a b` must be letters, digits"),
+        (
+            "      - {id: 'a b', text: x, level: 1, source: s}\n",
+            r"frameworks/fw\.yaml:11:14: statement id `a b` must be letters, digits",
+        ),
     ],
 )
 def test_bad_framework(repo: Repo, capsys: pytest.CaptureFixture[str], statements: str, expected: str) -> None:
@@ -200,8 +221,12 @@ def test_bad_framework(repo: Repo, capsys: pytest.CaptureFixture[str], statement
 
 
 def test_unknown_scoring_rule_suggests(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    repo.framework("fw", FRAMEWORK_HEAD.replace("cumulative-levels", "cumulative-level") + "      - {id: a, text: x, level: 1, source: s}\n")
-    assert "frameworks/fw.yaml:6:18: unknown scoring rule `cumulative-level` (did you mean `cumulative-levels`?)" in one_error(repo, capsys)
+    repo.framework(
+        "fw", FRAMEWORK_HEAD.replace("cumulative-levels", "cumulative-level") + "      - {id: a, text: x, level: 1, source: s}\n"
+    )
+    assert "frameworks/fw.yaml:6:18: unknown scoring rule `cumulative-level` (did you mean `cumulative-levels`?)" in one_error(
+        repo, capsys
+    )
 
 
 def test_validate_named_paths_only(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -227,7 +252,11 @@ def test_cli_subprocess_exit_codes_and_help(repo: Repo) -> None:
 
 
 def test_help_imports_no_heavy_modules() -> None:
-    code = "import sys; from generator.cli import build_parser; build_parser(); print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml','mkdocs','openpyxl','jinja2','ruamel')))"
+    heavy = "('yaml', 'mkdocs', 'openpyxl', 'jinja2', 'ruamel')"
+    code = (
+        "import sys; from generator.cli import build_parser; build_parser(); "
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy}))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True).stdout
     assert out.strip() == "[]"
 

@@ -1,0 +1,64 @@
+"""The published JSON Schemas accept every shipped file and reject what validate rejects."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from conftest import REPO
+
+from generator.project import yaml_files
+
+SCHEMAS = REPO / "generator" / "schemas"
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+
+
+class _Core12Loader(yaml.SafeLoader):
+    """YAML 1.2 core schema, as editors' language servers read files: yes/no stay text, dates stay text."""
+
+
+_Core12Loader.yaml_implicit_resolvers = {}
+_Core12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Core12Loader.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-+0123456789"))
+_Core12Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789."))
+_Core12Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+
+
+def load(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Core12Loader)  # noqa: S506 - safe subclass
+
+
+def schema(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((SCHEMAS / f"{name}.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(data)
+    return data
+
+
+@pytest.mark.parametrize("path", yaml_files(REPO / "frameworks"), ids=lambda p: p.name)
+def test_frameworks_match_schema(path: Path) -> None:
+    jsonschema.validate(load(path), schema("framework"))
+    assert path.read_text().startswith("# yaml-language-server: $schema=../generator/schemas/framework.schema.json")
+
+
+@pytest.mark.parametrize("path", yaml_files(REPO / "answers"), ids=lambda p: p.name)
+def test_answers_match_schema(path: Path) -> None:
+    jsonschema.validate(load(path), schema("answers"))
+    assert path.read_text().startswith("# yaml-language-server: $schema=../generator/schemas/answers.schema.json")
+
+
+def test_schema_rejects_typos_and_unsafe_team_ids() -> None:
+    answers = schema("answers")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"team": "../x", "name": "X"}, answers)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"team": "x", "name": "X", "gruop": "G"}, answers)
+    jsonschema.validate({"team": "x", "name": "X", "frameworks": {"f": {"answers": {"1.1": "yes"}}}}, answers)
+    fw = schema("framework")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"id": "f", "title": "F", "version": "1", "sources": [], "scoring": [], "sections": []}, fw)
