@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 from yaml.nodes import MappingNode, Node
 
-from generator.model import TEAM_ID, Answer, Framework, FrameworkAnswers, Statement, Target, Team
+from generator.model import OWNER, TEAM_ID, Answer, Framework, FrameworkAnswers, Statement, Target, Team
 from generator.problems import Problems
 from generator.yamlsource import Invalid, Reader, load_root, suggest
 
@@ -43,7 +43,7 @@ class _AnswerReader(Reader):
             self.error(id_node, f"team id `{tid}` does not match the file name `{file_stem}.yaml`")
         name = self.text(keys["name"][1], "name", max_len=200)
         group = self.text(keys["group"][1], "group", max_len=200) if "group" in keys else ""
-        owners = self.text_list(keys["owners"][1], "owners") if "owners" in keys else ()
+        owners = tuple(self.each(self.sequence(keys["owners"][1], "owners"), self.owner)) if "owners" in keys else ()
         description = self.text(keys["description"][1], "description", allow_empty=True) if "description" in keys else ""
         frameworks: dict[str, FrameworkAnswers] = {}
         if "frameworks" in keys:
@@ -117,6 +117,12 @@ class _AnswerReader(Reader):
         raw = self.text(value_node, f"answer to `{st.id}`")
         value = self.value(fw, st, value_node, raw)
         return Answer(st.id, value, note, evidence, assessed, line)
+
+    def owner(self, node: Node) -> str:
+        owner = self.text(node, "owner", max_len=200).strip()
+        if not OWNER.match(owner):
+            raise self.fail(node, f"owner `{owner}` must be a GitHub @user, @org/team or an email address")
+        return owner
 
     def link(self, node: Node) -> str:
         link = self.text(node, "evidence link", max_len=2000)

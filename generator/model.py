@@ -10,6 +10,8 @@ from types import MappingProxyType
 
 #: Team ids are used in file names and URLs, so they are strict slugs.
 TEAM_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+#: An owner GitHub accepts in CODEOWNERS: @user, @org/team, or an email address.
+OWNER = re.compile(r"^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9](?:[A-Za-z0-9._-]*))?|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 #: Framework, section and statement ids: no spaces, no slashes, no leading dot.
 ITEM_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62})$")
 

@@ -61,6 +61,7 @@ def test_shipped_frameworks_and_examples_are_valid(capsys: pytest.CaptureFixture
         ("team: x\nname: A\nname: B\n", r"answers/x\.yaml:3:1: duplicate key `name` in answer file \(first defined on line 2\)"),
         ("team: x\nname: A\ngruop: B\n", r"answers/x\.yaml:3:1: unknown key `gruop` in answer file \(did you mean `group`\?\)"),
         ("team: x\nname: A\nowners: alice\n", r"answers/x\.yaml:3:9: owners must be a list, got `alice`"),
+        ("team: x\nname: A\nowners: [alice]\n", r"answers/x\.yaml:3:10: owner `alice` must be a GitHub @user, @org/team or an email"),
         (
             "team: x\nname: A\nframeworks:\n  demoo: {}\n",
             r"answers/x\.yaml:4:3: unknown framework `demoo` \(did you mean `demo`\?\)",
@@ -154,7 +155,7 @@ def test_alias_bomb_is_refused_fast_with_bounded_memory(repo: Repo, capsys: pyte
 
 
 def test_alias_is_refused_where_a_value_is_read(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    repo.team("alias", "team: alias\nname: A\nowners: &o [a, b]\nframeworks:\n  demo: {answers: *o}\n")
+    repo.team("alias", "team: alias\nname: A\nowners: &o ['@a', '@b']\nframeworks:\n  demo: {answers: *o}\n")
     line = one_error(repo, capsys)
     assert line.startswith("answers/alias.yaml:3:9: this value is reused through a YAML alias")
 
@@ -264,3 +265,11 @@ def test_help_imports_no_heavy_modules() -> None:
 def test_missing_path(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, lines = run(repo, capsys, str(Path(repo.root / "nope.yaml")))
     assert code == 1 and lines[0].endswith("nope.yaml: no such file or directory")
+
+
+def test_validate_reports_stale_codeowners(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.team("good", GOOD_TEAM)
+    assert main(["--root", str(repo.root), "codeowners", "--admins", "@org/platform"]) == 0
+    assert main(["--root", str(repo.root), "validate"]) == 0
+    repo.team("good", GOOD_TEAM.replace("@org/good", "@org/new-owners"))
+    assert one_error(repo, capsys) == ".github/CODEOWNERS:1:1: out of date with the owners in answers/; run `maturity codeowners`"

@@ -1,0 +1,1 @@
+"""Pull-request review: maturity diffs between git revisions, history over time, CODEOWNERS."""

@@ -1,0 +1,103 @@
+"""``maturity diff`` and ``maturity codeowners``: argument handling, I/O and exit codes only."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from generator.problems import MaturityError
+from generator.project import find_root, load_project
+from generator.review import codeowners
+from generator.review.diff import compare
+from generator.review.gitrepo import Git
+from generator.review.render import json_text, markdown
+from generator.review.snapshot import ParseCache, list_revision, list_worktree, load_pair
+
+MAIN_BRANCHES = ("main", "origin/main", "master", "origin/master")
+
+
+def default_base(git: Git, main_branch: str | None, head: str) -> tuple[str, str]:
+    """(label, sha) of the merge-base of the main branch with ``head``."""
+    candidates = (main_branch,) if main_branch else MAIN_BRANCHES
+    for branch in candidates:
+        if git.exists(branch):
+            base = git.merge_base(branch, head)
+            if base is None:
+                raise MaturityError(f"`{branch}` and `{head}` have no common history; name the base revision")
+            return f"merge-base with {branch}", base
+    if main_branch:
+        raise MaturityError(f"`{main_branch}` is not a branch or revision in this repository")
+    raise MaturityError("no `main` or `master` branch found; name the base revision, e.g. `maturity diff origin/develop`")
+
+
+def diff_command(args: argparse.Namespace) -> int:
+    """Compare two revisions (default: merge-base with main vs the working tree) and print the diff."""
+    root = (args.root or find_root()).resolve()
+    git = Git(root)
+    if not git.has_commits():
+        raise MaturityError("the repository has no commits yet; there is nothing to compare with")
+    if args.head is None:
+        head = list_worktree(root)
+        head_rev = "HEAD"
+    else:
+        head = list_revision(git, args.head, git.resolve(args.head))
+        head_rev = head.sha or "HEAD"
+    if args.base is None:
+        label, base_sha = default_base(git, args.main_branch, head_rev)
+    else:
+        label, base_sha = args.base, git.resolve(args.base)
+    base = list_revision(git, label, base_sha)
+    before, after = load_pair(base, head, ParseCache())
+    diff = compare(before, after)
+    sys.stdout.write(json_text(diff) if args.format == "json" else markdown(diff))
+    sys.stdout.flush()
+    if diff.regressions:
+        listed = ", ".join(f"{t} ({f})" for t, f in diff.regressions)
+        print(f"maturity: {len(diff.regressions)} regression(s): {listed}", file=sys.stderr)
+        if args.fail_on_regression:
+            return 1
+    return 0
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".CODEOWNERS.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def codeowners_command(args: argparse.Namespace) -> int:
+    """Write (or with ``--check`` verify) ``.github/CODEOWNERS`` from the teams' owners."""
+    root = (args.root or find_root()).resolve()
+    project = load_project(root)
+    if project.problems:
+        raise MaturityError("fix the problems above first (`maturity validate`)", project.problems)
+    path = root / codeowners.CODEOWNERS
+    current = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+    admins = codeowners.parse_admins(args.admins)
+    if not admins:
+        admins = (codeowners.admins_in(current) if args.check and current else None) or codeowners.default_admins()
+    text, problems = codeowners.render(project, admins)
+    if problems:
+        raise MaturityError("CODEOWNERS not written: some owners are not valid GitHub owners", problems)
+    if args.check:
+        if current != text:
+            what = "is missing" if current is None else "is out of date"
+            print(f"{codeowners.CODEOWNERS} {what}; run `maturity codeowners` to update it", file=sys.stderr)
+            return 1
+        print(f"{codeowners.CODEOWNERS} is up to date")
+        return 0
+    if current == text:
+        print(f"{codeowners.CODEOWNERS} is up to date")
+        return 0
+    _write_atomic(path, text)
+    print(f"wrote {codeowners.CODEOWNERS}: {len(project.teams)} team{'s' if len(project.teams) != 1 else ''}")
+    return 0

@@ -1,0 +1,318 @@
+"""Comparing two snapshots: which team's maturity moved, which statements changed, what regressed.
+
+Pure: takes two :class:`~generator.review.snapshot.Snapshot` objects and returns a
+:class:`Diff` (plain data); rendering is in :mod:`generator.review.render`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from generator.model import Answer, Framework, FrameworkAnswers, Team
+from generator.problems import Problem
+from generator.review.snapshot import Snapshot
+from generator.scoring import score
+
+ADDED, REMOVED, CHANGED, UNREADABLE = "added", "removed", "changed", "unreadable"
+UP, SAME, DOWN = 1, 0, -1
+
+
+@dataclass(frozen=True)
+class RequiredStatus:
+    name: str
+    met: bool
+    met_count: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one team stands on one framework at one revision."""
+
+    headline: str
+    headline_kind: str
+    level: int | None
+    level_name: str  # "" for frameworks without levels
+    percent: float | None
+    required: tuple[RequiredStatus, ...]
+    target: str | None = None
+    target_met: bool | None = None
+
+
+@dataclass(frozen=True)
+class StatementChange:
+    id: str
+    text: str
+    before: str | None  # the answer value; None = not assessed
+    after: str | None
+    note: str  # the note after the change
+    old_note: str
+    evidence_changed: bool = False
+
+
+@dataclass(frozen=True)
+class FrameworkDelta:
+    """One team, one framework: before -> after and the statements that changed."""
+
+    framework: str
+    title: str
+    before: Standing | None  # None: not answered on that side
+    after: Standing | None
+    direction: int
+    regression: bool
+    statements: tuple[StatementChange, ...]
+
+
+@dataclass(frozen=True)
+class TeamChange:
+    team: str
+    name: str
+    kind: str  # ADDED, REMOVED, CHANGED, UNREADABLE
+    path_before: str | None
+    path_after: str | None
+    frameworks: tuple[FrameworkDelta, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def regression(self) -> bool:
+        return any(f.regression for f in self.frameworks)
+
+    @property
+    def statement_count(self) -> int:
+        return sum(len(f.statements) for f in self.frameworks)
+
+
+@dataclass(frozen=True)
+class StatementMove:
+    id: str
+    before: int | None  # level
+    after: int | None
+
+
+@dataclass(frozen=True)
+class FrameworkChange:
+    """A framework file that changed between the sides: this can move every team."""
+
+    framework: str
+    title: str
+    kind: str  # ADDED, REMOVED, CHANGED
+    version_before: str | None
+    version_after: str | None
+    added: tuple[StatementMove, ...] = ()
+    removed: tuple[StatementMove, ...] = ()
+    relevelled: tuple[StatementMove, ...] = ()
+    reworded: int = 0
+    rules_changed: bool = False
+
+
+@dataclass(frozen=True)
+class Side:
+    revision: str
+    commit: str | None
+    team_files: int
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Diff:
+    base: Side
+    head: Side
+    teams: tuple[TeamChange, ...]
+    frameworks: tuple[FrameworkChange, ...]
+
+    @property
+    def regressions(self) -> tuple[tuple[str, str], ...]:
+        """(team, framework) pairs whose level or required-set status went down."""
+        return tuple((t.team, f.framework) for t in self.teams for f in t.frameworks if f.regression)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.teams or self.frameworks)
+
+
+# -- standings ----------------------------------------------------------------------
+def standing(framework: Framework, answers: FrameworkAnswers) -> Standing:
+    """Score one team's answers to one framework into what the diff shows."""
+    fs = score(framework, answers)
+    level = fs.level if framework.has_levels else None
+    pct = fs.percent
+    return Standing(
+        headline=fs.headline.text,
+        headline_kind=fs.headline.kind,
+        level=level,
+        level_name=framework.level_name(level) if framework.has_levels else "",
+        percent=None if pct is None else round(pct, 1),
+        required=tuple(RequiredStatus(r.name, r.met, r.met_count, r.total) for r in fs.required),
+        target=str(fs.target) if fs.target is not None else None,
+        target_met=fs.target_met,
+    )
+
+
+def direction(before: Standing | None, after: Standing | None) -> int:
+    """Up, down or same: level first, then required sets met, then the percentage."""
+    if before is None and after is None:
+        return SAME
+    if before is None:
+        return UP
+    if after is None:
+        return DOWN
+    lb = -1 if before.level is None else before.level
+    la = -1 if after.level is None else after.level
+    if lb != la:
+        return UP if la > lb else DOWN
+    mb = sum(r.met for r in before.required)
+    ma = sum(r.met for r in after.required)
+    if mb != ma:
+        return UP if ma > mb else DOWN
+    pb = before.percent or 0.0
+    pa = after.percent or 0.0
+    if abs(pa - pb) >= 0.05:
+        return UP if pa > pb else DOWN
+    return SAME
+
+
+def is_regression(before: Standing | None, after: Standing | None) -> bool:
+    """The level went down, or a required set that was met is no longer met."""
+    if before is None:
+        return False
+    if before.level is not None and (after is None or after.level is None or after.level < before.level):
+        return True
+    met_after = {r.name for r in after.required if r.met} if after is not None else set()
+    return any(r.met and r.name not in met_after for r in before.required)
+
+
+# -- statements -----------------------------------------------------------------------
+def _statement_changes(fw: Framework, old: Mapping[str, Answer], new: Mapping[str, Answer]) -> tuple[StatementChange, ...]:
+    changes = []
+    order = [s.id for s in fw.statements] + sorted((set(old) | set(new)) - set(fw.by_id))
+    for sid in order:
+        a, b = old.get(sid), new.get(sid)
+        if a is None and b is None:
+            continue
+        if a is not None and b is not None and (a.value, a.note, a.evidence) == (b.value, b.note, b.evidence):
+            continue
+        st = fw.by_id.get(sid)
+        changes.append(
+            StatementChange(
+                sid,
+                st.text if st is not None else "",
+                a.value if a else None,
+                b.value if b else None,
+                b.note if b else "",
+                a.note if a else "",
+                (a.evidence if a else ()) != (b.evidence if b else ()),
+            )
+        )
+    return tuple(changes)
+
+
+def _deltas(
+    base_fw: Mapping[str, Framework], head_fw: Mapping[str, Framework], before: Team | None, after: Team | None
+) -> tuple[FrameworkDelta, ...]:
+    out = []
+    ids = list(dict.fromkeys([*(after.frameworks if after else ()), *(before.frameworks if before else ())]))
+    for fid in sorted(ids):
+        fa_before = before.frameworks.get(fid) if before else None
+        fa_after = after.frameworks.get(fid) if after else None
+        fw_b, fw_a = base_fw.get(fid), head_fw.get(fid)
+        st_b = standing(fw_b, fa_before) if fw_b is not None and fa_before is not None else None
+        st_a = standing(fw_a, fa_after) if fw_a is not None and fa_after is not None else None
+        fw = fw_a or fw_b
+        assert fw is not None  # a team only answers known frameworks
+        stmts: tuple[StatementChange, ...] = ()
+        if before is not None and after is not None:  # a new or removed team: its standing says it all
+            stmts = _statement_changes(fw, fa_before.answers if fa_before else {}, fa_after.answers if fa_after else {})
+        if st_b == st_a and not stmts:
+            continue
+        dirn = direction(st_b, st_a)
+        # a framework that is new or gone on one side moves every team; that is not the team's regression
+        both = fw_b is not None and fw_a is not None and before is not None and after is not None
+        regression = both and is_regression(st_b, st_a)
+        out.append(FrameworkDelta(fid, fw.title, st_b, st_a, dirn, regression, stmts))
+    return tuple(out)
+
+
+def _similar(a: Team, b: Team) -> bool:
+    """Two teams with different ids that look like one team renamed (same name, or the same answers)."""
+    if a.name.strip().lower() == b.name.strip().lower():
+        return True
+    values = {fid: {s: x.value for s, x in fa.answers.items()} for fid, fa in a.frameworks.items()}
+    return bool(values) and values == {fid: {s: x.value for s, x in fa.answers.items()} for fid, fa in b.frameworks.items()}
+
+
+# -- frameworks -------------------------------------------------------------------------
+def _framework_change(fid: str, old: Framework | None, new: Framework | None) -> FrameworkChange:
+    fw = new or old
+    assert fw is not None
+    if old is None or new is None:
+        kind = ADDED if old is None else REMOVED
+        return FrameworkChange(fid, fw.title, kind, old.version if old else None, new.version if new else None)
+    added = tuple(StatementMove(s.id, None, s.level) for s in new.statements if s.id not in old.by_id)
+    removed = tuple(StatementMove(s.id, s.level, None) for s in old.statements if s.id not in new.by_id)
+    relevelled = tuple(
+        StatementMove(s.id, old.by_id[s.id].level, s.level)
+        for s in new.statements
+        if s.id in old.by_id and old.by_id[s.id].level != s.level
+    )
+    reworded = sum(1 for s in new.statements if s.id in old.by_id and old.by_id[s.id].text != s.text)
+    weights = any(s.id in old.by_id and old.by_id[s.id].weight != s.weight for s in new.statements)
+    levels = [lv.number for lv in old.levels] != [lv.number for lv in new.levels]
+    scoring = old.rules != new.rules or old.scale != new.scale or levels or weights
+    return FrameworkChange(fid, fw.title, CHANGED, old.version, new.version, added, removed, relevelled, reworded, scoring)
+
+
+# -- the whole diff -----------------------------------------------------------------------
+def compare(base: Snapshot, head: Snapshot) -> Diff:
+    """What changed in maturity from ``base`` to ``head``."""
+    frameworks = []
+    for fid in sorted(set(base.frameworks) | set(head.frameworks)):
+        if base.framework_shas.get(fid) != head.framework_shas.get(fid):
+            frameworks.append(_framework_change(fid, base.frameworks.get(fid), head.frameworks.get(fid)))
+
+    removed = [t for tid, t in base.teams.items() if tid not in head.teams]
+    added = [t for tid, t in head.teams.items() if tid not in base.teams]
+    notes: dict[str, list[str]] = {}
+    for old in removed:
+        for new in added:
+            if _similar(old, new) and new.id not in notes and old.id not in notes:
+                notes[old.id] = [f"team id changed to `{new.id}`: shown as removed + added"]
+                notes[new.id] = [f"team id changed from `{old.id}`: shown as removed + added"]
+                break
+
+    changes: list[TeamChange] = []
+    for tid in sorted(set(base.teams) | set(head.teams)):
+        before, after = base.teams.get(tid), head.teams.get(tid)
+        team_notes = list(notes.get(tid, ()))
+        if before is not None and after is not None:
+            if head.team_shas[tid] == base.team_shas[tid] and base.framework_shas == head.framework_shas:
+                if before.path != after.path:
+                    moved = (f"file moved from `{before.path}` to `{after.path}`",)
+                    changes.append(TeamChange(tid, after.name, CHANGED, before.path, after.path, (), moved))
+                continue
+            if before.path != after.path:
+                team_notes.append(f"file moved from `{before.path}` to `{after.path}`")
+            if before.name != after.name:
+                team_notes.append(f"name changed from \u201c{before.name}\u201d")
+            deltas = _deltas(base.frameworks, head.frameworks, before, after)
+            if deltas or team_notes:
+                changes.append(TeamChange(tid, after.name, CHANGED, before.path, after.path, deltas, tuple(team_notes)))
+        elif after is not None:
+            kind = ADDED
+            if after.path in base.invalid:
+                kind = UNREADABLE
+                team_notes.append(f"`{after.path}` could not be read at the base revision; see the problems below")
+            deltas = _deltas(base.frameworks, head.frameworks, None, after)
+            changes.append(TeamChange(tid, after.name, kind, None, after.path, deltas, tuple(team_notes)))
+        elif before is not None:
+            kind = REMOVED
+            if before.path in head.invalid:
+                kind = UNREADABLE
+                team_notes.append(f"`{before.path}` could not be read at the head revision; see the problems below")
+            deltas = _deltas(base.frameworks, head.frameworks, before, None)
+            changes.append(TeamChange(tid, before.name, kind, before.path, None, deltas, tuple(team_notes)))
+
+    def side(s: Snapshot) -> Side:
+        return Side(s.listing.revision, s.listing.sha, len(s.listing.answers), tuple(s.problems.sorted()))
+
+    return Diff(side(base), side(head), tuple(changes), tuple(frameworks))

@@ -1,0 +1,196 @@
+"""Each team's maturity over time, from the git history of its answer files.
+
+One ``git log`` pass (first-parent line of HEAD, with the files each commit changed)
+plus one ``git cat-file --batch-check`` and one ``git cat-file --batch`` for all the
+blobs. Each distinct framework blob is parsed once, each answer blob once per set
+of frameworks, and each (answers, framework) pair scored once.
+
+A team gets one point per framework for every commit that changed its answer file,
+dated by the commit and scored with the frameworks as they were at that commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing as mp
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+
+from generator.model import Framework
+from generator.problems import MaturityError
+from generator.project import ANSWERS_DIR, FRAMEWORKS_DIR, YAML_SUFFIXES
+from generator.review.gitrepo import ZERO_SHA, Git
+from generator.review.snapshot import ParseCache
+from generator.scoring import score
+from generator.yamlsource import MAX_FILE_BYTES
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    commit: str  # full sha
+    date: dt.datetime  # commit date (timezone aware)
+    framework: str
+    level: int | None
+    percent: float | None
+    headline: str  # Headline.text from scoring at that commit
+
+
+@dataclass(frozen=True)
+class History:
+    points: Mapping[str, tuple[HistoryPoint, ...]]  # by team id, oldest first
+    available: bool  # False when root is not in a git repository (site then says so)
+    shallow: bool  # True when the clone is shallow (site says history may be incomplete)
+    notes: tuple[str, ...] = field(default=())  # files skipped on the way (too big, binary, invalid)
+
+
+def _tracked(path: str) -> str | None:
+    """"frameworks" or "answers" for the YAML files history follows, else None."""
+    p = PurePosixPath(path)
+    if p.suffix not in YAML_SUFFIXES or len(p.parts) < 2:
+        return None
+    return p.parts[0] if p.parts[0] in (FRAMEWORKS_DIR, ANSWERS_DIR) else None
+
+
+#: below this many answer blobs to parse, one process is faster than a pool
+PARALLEL_MIN_JOBS = 400
+
+# Read by pool workers (inherited through fork): blobs, frameworks by signature, and the wanted ids.
+_WORK: dict[str, object] = {}
+
+Job = tuple[str, str, tuple[tuple[str, str], ...]]  # answer path, blob sha, framework signature
+Outcome = tuple[str | None, str, tuple[tuple[str, int | None, float | None, str], ...]]  # team, problem, scores
+
+
+def _evaluate(job: Job) -> Outcome:
+    """Parse one answer blob against the frameworks of its commit and score every wanted framework."""
+    path, sha, signature = job
+    blobs: Mapping[str, bytes] = _WORK["blobs"]  # type: ignore[assignment]
+    fw_at, fw_sha = _WORK["frameworks"][signature]  # type: ignore[index]
+    wanted: Mapping[str, Framework] = _WORK["wanted"]  # type: ignore[assignment]
+    cache: ParseCache = _WORK["cache"]  # type: ignore[assignment]
+    scores: dict[tuple[str, str, frozenset[tuple[str, str]]], tuple[int | None, float | None, str]] = _WORK["scores"]  # type: ignore[assignment]
+    team, problems = cache.team(path, sha, blobs[sha], fw_at, signature)
+    if team is None:
+        return None, str(problems[0]) if problems else "", ()
+    out = []
+    for fid in sorted(team.frameworks):
+        if fid not in wanted or fid not in fw_at:
+            continue
+        fa = team.frameworks[fid]
+        key = (fid, fw_sha[fid], frozenset((k, a.value) for k, a in fa.answers.items()))
+        if key not in scores:
+            fs = score(fw_at[fid], fa)
+            scores[key] = (fs.level, fs.percent, fs.headline.text)
+        out.append((fid, *scores[key]))
+    return team.id, "", tuple(out)
+
+
+def _run_jobs(jobs: list[Job]) -> dict[Job, Outcome]:
+    """Every job's outcome; on Linux with several cores, in a forked pool of workers."""
+    workers = min(os.cpu_count() or 1, 8)
+    # fork only from a single-threaded process (e.g. not from inside `maturity serve`'s watcher)
+    single = threading.active_count() == 1
+    if single and len(jobs) >= PARALLEL_MIN_JOBS and workers > 1 and "fork" in mp.get_all_start_methods():
+        try:
+            with mp.get_context("fork").Pool(workers) as pool:
+                return dict(zip(jobs, pool.map(_evaluate, jobs, chunksize=max(1, len(jobs) // (workers * 8))), strict=True))
+        except OSError:  # no processes available here: do it in this one
+            pass
+    return {job: _evaluate(job) for job in jobs}
+
+
+def collect_history(root: Path, frameworks: Mapping[str, Framework]) -> History:
+    """Points for every team, for the frameworks in ``frameworks`` (the current ones), oldest first."""
+    try:
+        git = Git(root)
+        if not git.has_commits():
+            return History(MappingProxyType({}), True, False)
+        shallow = git.is_shallow()
+        commits = list(git.log((FRAMEWORKS_DIR, ANSWERS_DIR)))
+        wanted = {c.new for commit in commits for c in commit.changes if c.new != ZERO_SHA and _tracked(c.path)}
+        sizes = git.sizes(wanted)
+        blobs = git.blobs(s for s in wanted if sizes.get(s, 0) <= MAX_FILE_BYTES)
+    except MaturityError:
+        return History(MappingProxyType({}), False, False)
+
+    cache = ParseCache()
+    notes: list[str] = []
+    noted: set[str] = set()
+
+    def skip(path: str, sha: str, commit: str, why: str) -> None:
+        if sha not in noted:
+            noted.add(sha)
+            notes.append(f"{path} at {commit[:10]}: {why} (skipped)")
+
+    # 1. replay the log: the frameworks at each commit, and which answer blobs each commit brought
+    fw_files: dict[str, str] = {}
+    signature: tuple[tuple[str, str], ...] = ()
+    by_signature: dict[tuple[tuple[str, str], ...], tuple[dict[str, Framework], dict[str, str]]] = {(): ({}, {})}
+    plan: list[tuple[str, dt.datetime, list[Job]]] = []
+    for commit in commits:
+        jobs: list[Job] = []
+        framework_changed = False
+        for ch in commit.changes:
+            kind = _tracked(ch.path)
+            if kind == FRAMEWORKS_DIR:
+                framework_changed = True
+                if ch.new == ZERO_SHA:
+                    fw_files.pop(ch.path, None)
+                else:
+                    fw_files[ch.path] = ch.new
+            elif kind == ANSWERS_DIR and ch.new != ZERO_SHA:
+                jobs.append((ch.path, ch.new, signature))
+        if framework_changed:
+            signature = tuple(sorted(fw_files.items()))
+            if signature not in by_signature:
+                fw_at: dict[str, Framework] = {}
+                fw_sha: dict[str, str] = {}
+                for path, sha in signature:
+                    data = blobs.get(sha)
+                    if data is None:
+                        skip(path, sha, commit.sha, f"file is {sizes.get(sha, 0):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+                        continue
+                    fw, problems = cache.framework(path, sha, data)
+                    if fw is None or fw.id in fw_at:
+                        why = problems[0] if problems else "duplicate framework id"
+                        skip(path, sha, commit.sha, f"not a valid framework ({why})")
+                        continue
+                    fw_at[fw.id] = fw
+                    fw_sha[fw.id] = sha
+                by_signature[signature] = (fw_at, fw_sha)
+            jobs = [(path, sha, signature) for path, sha, _ in jobs]
+        kept = []
+        for path, sha, sig in jobs:
+            if sha in blobs:
+                kept.append((path, sha, sig))
+            else:
+                skip(path, sha, commit.sha, f"file is {sizes.get(sha, 0):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        plan.append((commit.sha, commit.date, kept))
+
+    # 2. parse and score each distinct (answer blob, frameworks) once
+    _WORK.update(blobs=blobs, frameworks=by_signature, wanted=frameworks, cache=cache, scores={})
+    try:
+        outcomes = _run_jobs(list(dict.fromkeys(job for _, _, jobs in plan for job in jobs)))
+    finally:
+        _WORK.clear()
+
+    # 3. the points, in commit order
+    last_blob: dict[str, str] = {}
+    points: dict[str, list[HistoryPoint]] = {}
+    for sha_commit, date, jobs in plan:
+        for job in jobs:
+            team_id, problem, scored = outcomes[job]
+            path, sha, _ = job
+            if team_id is None:
+                skip(path, sha, sha_commit, f"not valid at that commit ({problem})" if problem else "not valid at that commit")
+                continue
+            if last_blob.get(team_id) == sha:  # moved, not changed
+                continue
+            last_blob[team_id] = sha
+            for fid, level, percent, headline in scored:
+                points.setdefault(team_id, []).append(HistoryPoint(sha_commit, date, fid, level, percent, headline))
+    return History(MappingProxyType({t: tuple(p) for t, p in sorted(points.items())}), True, shallow, tuple(notes))

@@ -1,0 +1,329 @@
+"""Rendering a :class:`~generator.review.diff.Diff` as a pull-request comment (Markdown) or JSON.
+
+Every piece of user text (team names, notes, statement text, file names) is escaped
+for both HTML and Markdown, so a note can never inject markup, links or mentions
+into the comment.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from generator.problems import Problem
+from generator.review.diff import ADDED, CHANGED, DOWN, REMOVED, UNREADABLE, UP, Diff, FrameworkChange, Side, Standing, TeamChange
+
+#: The hidden first line CI looks for to update its one comment instead of adding another.
+MARKER = "<!-- maturity-diff -->"
+#: GitHub refuses comments over 65,536 characters; stay well below.
+MAX_COMMENT = 60_000
+MAX_ROWS = 200
+ARROWS = {UP: "▲", DOWN: "▼"}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~-])")
+
+
+def escape(text: str) -> str:
+    """Text made inert for a Markdown/HTML comment: entities for &<>\"', backslashes for Markdown, one line."""
+    text = _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")
+    return text.replace("@", "&#64;")  # no accidental mentions of people or teams
+
+
+def code(text: str) -> str:
+    """An id or path in backticks (backticks inside are replaced, so it cannot break out)."""
+    return "`" + " ".join(text.replace("`", "'").split()) + "`"
+
+
+def short(sha: str | None) -> str:
+    return sha[:10] if sha else ""
+
+
+def side_label(side: Side) -> str:
+    if side.commit is None:
+        return "the working tree"
+    name = side.revision
+    if name == side.commit or side.commit.startswith(name):
+        return code(short(side.commit))
+    return f"{code(name)} ({short(side.commit)})"
+
+
+def standing_text(st: Standing | None) -> str:
+    """One table cell: headline, then the percentage and required sets when the headline is not them."""
+    if st is None:
+        return "—"
+    parts = [escape(st.headline)]
+    if st.percent is not None and st.headline_kind != "weighted-percentage":
+        parts.append(f"{st.percent:.0f}%")
+    for i, req in enumerate(st.required):
+        if i == 0 and st.headline_kind == "required-set":
+            continue
+        parts.append(f"{escape(req.name)} {'✓' if req.met else f'{req.met_count}/{req.total}'}")
+    return " · ".join(parts)
+
+
+def _team_cell(t: TeamChange) -> str:
+    cell = f"{escape(t.name)} {code(t.team)}"
+    if t.kind == UNREADABLE:
+        cell += " (unreadable)"
+    return cell
+
+
+def _mark(direction: int, regression: bool, kind: str = "") -> str:
+    if kind == ADDED:
+        return "+ new"
+    if kind == REMOVED:
+        return "− removed"
+    arrow = ARROWS.get(direction, "=")
+    return f"{arrow} regression" if regression else arrow
+
+
+def _summary_line(diff: Diff) -> str:
+    n = len(diff.teams)
+    parts = [f"{n} team{'s' if n != 1 else ''} changed"]
+    regressions = len(diff.regressions)
+    if regressions:
+        parts.append(f"**{regressions} regression{'s' if regressions != 1 else ''}**")
+    if diff.frameworks:
+        k = len(diff.frameworks)
+        parts.append(f"{k} framework{'s' if k != 1 else ''} changed")
+    return f"{side_label(diff.base)} → {side_label(diff.head)}: " + ", ".join(parts) + "."
+
+
+def _table(diff: Diff, limit: int) -> list[str]:
+    rows = ["|  | Team | Framework | Before | After |", "|---|---|---|---|---|"]
+    count = 0
+    total = sum(max(1, len(t.frameworks)) for t in diff.teams)
+    for t in diff.teams:
+        if not t.frameworks:
+            if count < limit:
+                what = "file moved" if t.path_before != t.path_after else "details below"
+                rows.append(f"| = | {_team_cell(t)} | {what} | | |")
+            count += 1
+        for f in t.frameworks:
+            if count < limit:
+                rows.append(
+                    f"| {_mark(f.direction, f.regression, t.kind)} | {_team_cell(t)} | {escape(f.title)} "
+                    f"| {standing_text(f.before)} | {standing_text(f.after)} |"
+                )
+            count += 1
+    if total > limit:
+        rows.append("")
+        rows.append(f"… and {total - limit} more rows (run `maturity diff --format json` for all of them).")
+    return rows
+
+
+def _framework_line(c: FrameworkChange) -> str:
+    head = f"- **{escape(c.title)}** {code(c.framework)}"
+    if c.kind == ADDED:
+        return head + " added"
+    if c.kind == REMOVED:
+        return head + " removed"
+    details = []
+    if c.version_before != c.version_after:
+        details.append(f"version {escape(c.version_before or '')} → {escape(c.version_after or '')}")
+
+    def lv(n: int | None) -> str:
+        return "" if n is None else f" (level {n})"
+
+    if c.added:
+        details.append("added " + ", ".join(code(m.id) + lv(m.after) for m in c.added))
+    if c.removed:
+        details.append("removed " + ", ".join(code(m.id) + lv(m.before) for m in c.removed))
+    if c.relevelled:
+        details.append("re-levelled " + ", ".join(f"{code(m.id)} ({m.before} → {m.after})" for m in c.relevelled))
+    if c.rules_changed:
+        details.append("scoring changed (rules, scale, levels or weights)")
+    if c.reworded:
+        details.append(f"{c.reworded} statement{'s' if c.reworded != 1 else ''} reworded")
+    return head + ": " + ("; ".join(details) if details else "wording or metadata only")
+
+
+def _answer(value: str | None) -> str:
+    return "not assessed" if value is None else escape(value)
+
+
+def _details(t: TeamChange) -> list[str]:
+    n = t.statement_count
+    notes = list(t.notes)
+    changed = f"{n} statement{'s' if n != 1 else ''} changed"
+    out = ["<details>", f"<summary>{escape(t.name)} ({code(t.team)}): {changed}</summary>", ""]
+    for note in notes:
+        out.append(f"- {_note(note)}")
+    if notes:
+        out.append("")
+    for f in t.frameworks:
+        if t.kind != CHANGED and not f.statements:
+            continue
+        head = f"**{escape(f.title)}**: {standing_text(f.before)} → {standing_text(f.after)} {_mark(f.direction, f.regression)}"
+        out.append(head)
+        out.append("")
+        if f.statements:
+            out.append("| Statement | Before | After | Note |")
+            out.append("|---|---|---|---|")
+            for s in f.statements:
+                note = escape(s.note)
+                if s.old_note and s.old_note != s.note:
+                    note = (note + " " if note else "") + f"(was: {escape(s.old_note)})"
+                if s.evidence_changed:
+                    note = (note + " " if note else "") + "(evidence changed)"
+                out.append(f"| {code(s.id)} {escape(s.text)} | {_answer(s.before)} | {_answer(s.after)} | {note} |")
+            out.append("")
+    out.append("</details>")
+    out.append("")
+    return out
+
+
+def _note(note: str) -> str:
+    """Notes are built by the diff from ids and paths in backticks; escape everything else."""
+    parts = note.split("`")
+    return "".join(code(p) if i % 2 else escape(p) for i, p in enumerate(parts))
+
+
+def _problem(p: Problem) -> str:
+    where = p.path + (f":{p.line}:{p.col or 1}" if p.line else "")
+    return f"{code(where)}: {escape(p.message)}"
+
+
+def _problems(diff: Diff) -> list[str]:
+    out: list[str] = []
+    for name, side in (("base", diff.base), ("head", diff.head)):
+        if not side.problems:
+            continue
+        out.append(f"<details><summary>⚠️ {len(side.problems)} problem{'s' if len(side.problems) != 1 else ''} "
+                   f"at the {name} revision ({side_label(side)}): those files were skipped</summary>")
+        out.append("")
+        out.extend(f"- {_problem(p)}" for p in side.problems[:100])
+        if len(side.problems) > 100:
+            out.append(f"- … and {len(side.problems) - 100} more")
+        out.append("")
+        out.append("</details>")
+        out.append("")
+    return out
+
+
+def markdown(diff: Diff) -> str:
+    """The pull-request comment: marker, summary table, framework changes, collapsed details, problems."""
+    lines = [MARKER, "### Maturity changes", ""]
+    if not diff.changed:
+        lines.append(f"No maturity change between {side_label(diff.base)} and {side_label(diff.head)}.")
+        lines.append("")
+        lines.extend(_problems(diff))
+        return "\n".join(lines).rstrip("\n") + "\n"
+    lines.append(_summary_line(diff))
+    lines.append("")
+    if diff.teams:
+        lines.extend(_table(diff, MAX_ROWS))
+        lines.append("")
+    if diff.frameworks:
+        lines.append("**Framework changes** (these can move every team):")
+        lines.append("")
+        lines.extend(_framework_line(c) for c in diff.frameworks)
+        lines.append("")
+    notes = [
+        f"- {escape(t.name)} {code(t.team)}: " + "; ".join(map(_note, t.notes))
+        for t in diff.teams
+        if t.notes and not t.statement_count
+    ]
+    if notes:
+        lines.extend([*notes, ""])
+    problems = _problems(diff)
+    size = sum(len(x) + 1 for x in lines + problems)
+    for t in diff.teams:
+        if not t.statement_count:
+            continue
+        block = _details(t)
+        size += sum(len(x) + 1 for x in block)
+        if size > MAX_COMMENT:
+            lines.extend(["… more details did not fit in a comment; run `maturity diff` locally for all of them.", ""])
+            break
+        lines.extend(block)
+    lines.extend(problems)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# -- JSON --------------------------------------------------------------------------------
+def _standing_json(st: Standing | None) -> dict[str, Any] | None:
+    if st is None:
+        return None
+    return {
+        "headline": st.headline,
+        "level": st.level,
+        "level_name": st.level_name or None,
+        "percent": st.percent,
+        "required": [{"name": r.name, "met": r.met, "met_count": r.met_count, "total": r.total} for r in st.required],
+        "target": st.target,
+        "target_met": st.target_met,
+    }
+
+
+def _side_json(side: Side) -> dict[str, Any]:
+    return {
+        "revision": side.revision,
+        "commit": side.commit,
+        "team_files": side.team_files,
+        "problems": [{"path": p.path, "line": p.line, "col": p.col, "message": p.message} for p in side.problems],
+    }
+
+
+def to_json(diff: Diff) -> dict[str, Any]:
+    """The diff as plain JSON data (stable keys; ``format`` is bumped on incompatible changes)."""
+    return {
+        "format": 1,
+        "base": _side_json(diff.base),
+        "head": _side_json(diff.head),
+        "changed": diff.changed,
+        "regressions": [{"team": t, "framework": f} for t, f in diff.regressions],
+        "teams": [
+            {
+                "team": t.team,
+                "name": t.name,
+                "change": t.kind,
+                "path_before": t.path_before,
+                "path_after": t.path_after,
+                "notes": list(t.notes),
+                "frameworks": [
+                    {
+                        "framework": f.framework,
+                        "title": f.title,
+                        "before": _standing_json(f.before),
+                        "after": _standing_json(f.after),
+                        "direction": {UP: "up", DOWN: "down"}.get(f.direction, "same"),
+                        "regression": f.regression,
+                        "statements": [
+                            {
+                                "id": s.id,
+                                "before": s.before,
+                                "after": s.after,
+                                "note": s.note,
+                                "previous_note": s.old_note,
+                                "evidence_changed": s.evidence_changed,
+                            }
+                            for s in f.statements
+                        ],
+                    }
+                    for f in t.frameworks
+                ],
+            }
+            for t in diff.teams
+        ],
+        "frameworks": [
+            {
+                "framework": c.framework,
+                "title": c.title,
+                "change": c.kind,
+                "version_before": c.version_before,
+                "version_after": c.version_after,
+                "added": [{"id": m.id, "level": m.after} for m in c.added],
+                "removed": [{"id": m.id, "level": m.before} for m in c.removed],
+                "relevelled": [{"id": m.id, "before": m.before, "after": m.after} for m in c.relevelled],
+                "reworded": c.reworded,
+                "scoring_changed": c.rules_changed,
+            }
+            for c in diff.frameworks
+        ],
+    }
+
+
+def json_text(diff: Diff) -> str:
+    return json.dumps(to_json(diff), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,222 @@
+"""A project as it was at one git revision (or is in the working tree), read from blobs.
+
+Loading is split in two so a diff can stay cheap: a *listing* (which framework and
+answer files exist, with their blob shas) costs one ``git ls-tree`` or one directory
+scan; parsing then reads only the blobs asked for, in one ``git cat-file --batch``,
+and a :class:`ParseCache` parses each distinct blob once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from generator.answers import read_team
+from generator.frameworks import read_framework
+from generator.model import Framework, Team
+from generator.problems import Problem, Problems
+from generator.project import ANSWERS_DIR, FRAMEWORKS_DIR, YAML_SUFFIXES, yaml_files
+from generator.review.gitrepo import Git
+from generator.yamlsource import MAX_FILE_BYTES
+
+WORKTREE = "working tree"
+
+
+def git_blob_sha(data: bytes) -> str:
+    """The sha git gives a blob with these bytes (so working-tree files compare with committed ones)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _is_yaml(path: str) -> bool:
+    return PurePosixPath(path).suffix in YAML_SUFFIXES
+
+
+@dataclass
+class Listing:
+    """The framework and answer files of one side: path -> blob sha (and size), and how to read them."""
+
+    revision: str  # as the user named it, or WORKTREE
+    sha: str | None  # the commit, None for the working tree
+    frameworks: dict[str, str]
+    answers: dict[str, str]
+    sizes: dict[str, int]
+    read: Callable[[Iterable[str]], dict[str, bytes]]  # paths -> bytes
+
+    @property
+    def framework_signature(self) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted(self.frameworks.items()))
+
+
+def list_revision(git: Git, rev: str, sha: str) -> Listing:
+    """The files of commit ``sha`` (one ``git ls-tree``); blobs are read later, in one batch."""
+    frameworks: dict[str, str] = {}
+    answers: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    for entry in git.tree(sha, (FRAMEWORKS_DIR, ANSWERS_DIR)):
+        if not _is_yaml(entry.path):
+            continue
+        bucket = frameworks if entry.path.startswith(FRAMEWORKS_DIR + "/") else answers
+        bucket[entry.path] = entry.sha
+        sizes[entry.path] = entry.size
+
+    def read(paths: Iterable[str]) -> dict[str, bytes]:
+        by_sha = {(frameworks.get(p) or answers[p]): p for p in paths}
+        blobs = git.blobs(by_sha)
+        out = {}
+        for p in paths:
+            s = frameworks.get(p) or answers[p]
+            if s in blobs:
+                out[p] = blobs[s]
+        return out
+
+    return Listing(rev, sha, dict(sorted(frameworks.items())), dict(sorted(answers.items())), sizes, read)
+
+
+def list_worktree(root: Path) -> Listing:
+    """The files on disk under ``root``, uncommitted edits and untracked files included."""
+    frameworks: dict[str, str] = {}
+    answers: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    data: dict[str, bytes] = {}
+    for folder, bucket in ((FRAMEWORKS_DIR, frameworks), (ANSWERS_DIR, answers)):
+        for path in yaml_files(root / folder):
+            rel = path.relative_to(root).as_posix()
+            try:
+                size = path.stat().st_size
+                if size > MAX_FILE_BYTES:
+                    bucket[rel] = f"size:{size}"
+                    sizes[rel] = size
+                    continue
+                content = path.read_bytes()
+            except OSError:
+                continue
+            bucket[rel] = git_blob_sha(content)
+            sizes[rel] = len(content)
+            data[rel] = content
+
+    def read(paths: Iterable[str]) -> dict[str, bytes]:
+        return {p: data[p] for p in paths if p in data}
+
+    return Listing(WORKTREE, None, frameworks, answers, sizes, read)
+
+
+@dataclass
+class ParseCache:
+    """Parsed files by blob sha (and, for answers, the frameworks they were checked against)."""
+
+    frameworks: dict[tuple[str, str], tuple[Framework | None, tuple[Problem, ...]]] = field(default_factory=dict)
+    teams: dict[tuple[str, str, object], tuple[Team | None, tuple[Problem, ...]]] = field(default_factory=dict)
+
+    def framework(self, path: str, sha: str, data: bytes) -> tuple[Framework | None, tuple[Problem, ...]]:
+        key = (sha, path)
+        if key not in self.frameworks:
+            problems = Problems()
+            fw = read_framework(Path(path), problems, path, data=data)
+            self.frameworks[key] = (fw, tuple(problems.items))
+        return self.frameworks[key]
+
+    def team(
+        self, path: str, sha: str, data: bytes, frameworks: Mapping[str, Framework], signature: object
+    ) -> tuple[Team | None, tuple[Problem, ...]]:
+        key = (sha, path, signature)
+        if key not in self.teams:
+            problems = Problems()
+            team = read_team(Path(path), frameworks, problems, path, data=data)
+            self.teams[key] = (team, tuple(problems.items))
+        return self.teams[key]
+
+
+def too_big(path: str, size: int) -> Problem:
+    return Problem(path, 1, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes (skipped)")
+
+
+@dataclass
+class Snapshot:
+    """The frameworks and the parsed teams of one side, with what could not be read."""
+
+    listing: Listing
+    frameworks: dict[str, Framework]
+    framework_shas: dict[str, str]  # framework id -> blob sha
+    teams: dict[str, Team]
+    team_shas: dict[str, str]  # team id -> blob sha of its answer file
+    invalid: set[str]  # answer files that could not be read or parsed
+    problems: Problems
+
+    @property
+    def revision(self) -> str:
+        return self.listing.revision
+
+
+def load_frameworks(listing: Listing, cache: ParseCache, problems: Problems) -> tuple[dict[str, Framework], dict[str, str]]:
+    """Parse every framework file of ``listing`` (cached by blob sha)."""
+    frameworks: dict[str, Framework] = {}
+    shas: dict[str, str] = {}
+    wanted = []
+    for path, sha in listing.frameworks.items():
+        if listing.sizes.get(path, 0) > MAX_FILE_BYTES:
+            problems.items.append(too_big(path, listing.sizes[path]))
+        elif (sha, path) not in cache.frameworks:
+            wanted.append(path)
+    data = listing.read(wanted) if wanted else {}
+    for path, sha in listing.frameworks.items():
+        if listing.sizes.get(path, 0) > MAX_FILE_BYTES:
+            continue
+        fw, found = cache.framework(path, sha, data.get(path, b""))
+        problems.items.extend(found)
+        if fw is None:
+            continue
+        if fw.id in frameworks:
+            problems.add(path, 1, 1, f"framework id `{fw.id}` is also defined in {frameworks[fw.id].path}")
+            continue
+        frameworks[fw.id] = fw
+        shas[fw.id] = sha
+    return frameworks, shas
+
+
+def load_snapshot(listing: Listing, cache: ParseCache, answer_paths: Iterable[str] | None = None) -> Snapshot:
+    """Parse the frameworks and the answer files ``answer_paths`` (default: all) of ``listing``."""
+    problems = Problems()
+    frameworks, fw_shas = load_frameworks(listing, cache, problems)
+    signature = listing.framework_signature
+    paths = list(listing.answers if answer_paths is None else answer_paths)
+    teams: dict[str, Team] = {}
+    team_shas: dict[str, str] = {}
+    invalid: set[str] = set()
+    readable = []
+    for path in paths:
+        size = listing.sizes.get(path, 0)
+        if size > MAX_FILE_BYTES:
+            problems.items.append(too_big(path, size))
+            invalid.add(path)
+        elif (listing.answers[path], path, signature) not in cache.teams:
+            readable.append(path)
+    data = listing.read(readable) if readable else {}
+    for path in paths:
+        if path in invalid:
+            continue
+        sha = listing.answers[path]
+        team, found = cache.team(path, sha, data.get(path, b""), frameworks, signature)
+        problems.items.extend(found)
+        if team is None:
+            invalid.add(path)
+            continue
+        if team.id in teams:
+            problems.add(path, team.line, 1, f"duplicate team id `{team.id}` (also in {teams[team.id].path})")
+            continue
+        teams[team.id] = team
+        team_shas[team.id] = sha
+    return Snapshot(listing, frameworks, fw_shas, teams, team_shas, invalid, problems)
+
+
+def load_pair(base: Listing, head: Listing, cache: ParseCache | None = None) -> tuple[Snapshot, Snapshot]:
+    """Both sides, parsing only answer files that differ between them when no framework changed."""
+    cache = cache or ParseCache()
+    if base.framework_signature == head.framework_signature:
+        base_files = set(base.answers.items())
+        head_files = set(head.answers.items())
+        base_paths = [p for p, s in base.answers.items() if (p, s) not in head_files]
+        head_paths = [p for p, s in head.answers.items() if (p, s) not in base_files]
+        return load_snapshot(base, cache, base_paths), load_snapshot(head, cache, head_paths)
+    return load_snapshot(base, cache), load_snapshot(head, cache)

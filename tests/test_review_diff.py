@@ -1,0 +1,183 @@
+"""`maturity diff` on real git repositories, checked against golden Markdown and JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from test_review_support import DEMO, GitRepo, base_repo, feature_branch, team_yaml
+
+from generator.cli import main
+from generator.problems import MaturityError
+from generator.review.diff import compare
+from generator.review.gitrepo import Git
+from generator.review.render import MARKER, escape
+from generator.review.snapshot import ParseCache, list_revision, load_pair
+
+GOLDEN = Path(__file__).parent / "golden" / "diff"
+
+
+def run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["--root", str(root), "diff", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def normalise(text: str, repo: GitRepo) -> str:
+    """Replace the (date-dependent) commit shas with stable names."""
+    for name in ("main", "feature", "HEAD"):
+        try:
+            sha = repo.sha(name)
+        except Exception:
+            continue
+        text = text.replace(sha, f"<{name}>").replace(sha[:10], f"<{name}>")
+    return text
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def feature(tmp_path: Path) -> GitRepo:
+    r = base_repo(tmp_path / "repo")
+    feature_branch(r)
+    return r
+
+
+def test_markdown_golden(feature: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(feature.root, capsys, "main", "feature")
+    assert code == 0
+    assert out.startswith(MARKER + "\n")
+    check_golden("feature.md", normalise(out, feature))
+    assert "beta (demo)" in err  # the regression is named on stderr too
+
+
+def test_json_golden(feature: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(feature.root, capsys, "main", "feature", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["regressions"] == [{"team": "beta", "framework": "demo"}]
+    kinds = {t["team"]: t["change"] for t in data["teams"]}
+    assert kinds == {"alpha": "changed", "beta": "changed", "gamma": "changed", "old": "removed", "new": "added",
+                     "delta": "removed", "delta-ml": "added"}  # fmt: skip
+    check_golden("feature.json", normalise(out, feature))
+
+
+def test_fail_on_regression(feature: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(feature.root, capsys, "main", "feature", "--fail-on-regression")[0] == 1
+    # alpha only goes up: no regression from main to the parent of the beta change
+    feature.git("checkout", "-q", "main")
+    feature.write("answers/alpha.yaml", team_yaml("alpha", "Alpha", {"b1": "yes", "r1": "yes", "b2": "yes", "r2": "yes"}))
+    feature.commit("alpha up")
+    assert run(feature.root, capsys, "main~1", "main", "--fail-on-regression")[0] == 0
+
+
+def test_user_text_is_escaped(feature: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(feature.root, capsys, "main", "feature")
+    assert "<script>" not in out and "](javascript" not in out and "@everyone" not in out
+    assert "&lt;script&gt;" in out
+    assert escape("a|b") == "a\\|b"
+
+
+def test_unrelated_change_says_no_maturity_change(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    r = base_repo(tmp_path / "repo")
+    r.write("README.md", "# Changed\n")
+    r.write("generator_notes.py", "print('code')\n")
+    r.commit("docs and code")
+    code, out, _ = run(r.root, capsys, "HEAD~1", "HEAD")
+    assert code == 0
+    check_golden("unrelated.md", normalise(out, r).replace(r.sha("HEAD~1")[:10], "<base>"))
+
+
+def test_framework_change_moves_every_team(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    r = base_repo(tmp_path / "repo")
+    r.git("checkout", "-q", "-b", "feature")
+    changed = DEMO.replace('version: "1.0"', 'version: "1.1"')
+    new_statement = '\n      - {id: r3, text: Drift is watched., level: 1, source: "5"}'
+    changed = changed.replace('source: "4"}', 'source: "4"}' + new_statement)
+    changed = changed.replace("monitoring., level: 2", "monitoring., level: 1")
+    r.write("frameworks/demo.yaml", changed)
+    r.commit("demo 1.1")
+    code, out, _ = run(r.root, capsys, "main", "feature")
+    assert code == 0
+    check_golden("framework.md", normalise(out, r))
+    assert "re-levelled `r2` (2 → 1)" in out and "added `r3` (level 1)" in out
+
+
+def test_default_is_merge_base_against_working_tree(feature: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    feature.git("checkout", "-q", "main")
+    feature.write("README.md", "main moved on\n")
+    feature.write("answers/gamma.yaml", team_yaml("gamma", "Gamma", {"b1": "yes"}))
+    feature.commit("main moves on")  # after the merge-base: must not show up
+    feature.git("checkout", "-q", "feature")
+    # uncommitted edit and an untracked file count
+    feature.write("answers/beta.yaml", team_yaml("beta", "Beta", {"b1": "yes", "r1": "yes"}, ("@bob",), rub="1"))
+    feature.write("answers/zeta.yaml", team_yaml("zeta", "Zeta", {"b1": "yes"}))
+    code, out, _ = run(feature.root, capsys, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["base"]["commit"] == feature.sha("main~1") and data["head"]["commit"] is None
+    teams = {t["team"]: t for t in data["teams"]}
+    assert "beta" not in teams  # uncommitted edit reverted beta to what main has
+    assert teams["zeta"]["change"] == "added"
+    assert "gamma" in teams and teams["gamma"]["frameworks"] == []  # only moved, main's later edit not included
+
+
+def test_invalid_file_on_one_side(feature: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    feature.write("answers/beta.yaml", "team: beta\nname: [unclosed\n")
+    feature.commit("broken beta")
+    code, out, _ = run(feature.root, capsys, "main", "HEAD")
+    assert code == 0
+    assert "`beta`) (unreadable)" in out or "Beta `beta` (unreadable)" in out
+    assert "1 problem at the head revision" in out and re.search(r"`answers/beta.yaml:\d+:\d+`: YAML syntax error", out)
+    assert "Alpha `alpha`" in out  # the other teams are still reported
+
+
+def test_huge_and_binary_blobs_are_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    r = base_repo(tmp_path / "repo")
+    r.write("answers/huge.yaml", b"team: huge\n" + b"#" * (1024 * 1024 + 10) + b"\n")
+    r.write("answers/bin.yaml", b"\x00\x01\x02binary")
+    r.commit("bad files")
+    code, out, err = run(r.root, capsys, "main~1", "main")
+    assert code == 0 and "Traceback" not in err
+    assert "`answers/huge.yaml:1:1`: file is 1,048,598 bytes; the limit is 1,048,576 bytes \\(skipped\\)" in out
+    assert "`answers/bin.yaml:1:1`: file contains NUL bytes" in out
+
+
+def test_bad_revision_and_not_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    r = base_repo(tmp_path / "repo")
+    code, out, err = run(r.root, capsys, "no-such-branch")
+    assert code == 1 and out == ""
+    assert "`no-such-branch` is not a revision in this repository" in err and "Traceback" not in err
+    with pytest.raises(MaturityError, match="is not a revision"):
+        Git(r.root).resolve("--upload-pack=evil")
+    plain = tmp_path / "plain"
+    (plain / "frameworks").mkdir(parents=True)
+    code, _, err = run(plain, capsys)
+    assert code == 1 and "is not inside a git repository" in err
+
+
+def test_only_changed_answer_files_are_parsed(feature: GitRepo) -> None:
+    git = Git(feature.root)
+    cache = ParseCache()
+    base = list_revision(git, "main", git.resolve("main"))
+    head = list_revision(git, "feature", git.resolve("feature"))
+    feature.git("checkout", "-q", "main")
+    before, after = load_pair(base, head, cache)
+    # alpha, beta: both sides; gamma: old and new path; old, delta: base; new, delta-ml: head
+    assert set(before.teams) == {"alpha", "beta", "gamma", "old", "delta"}
+    assert len(cache.teams) == 10
+    assert compare(before, after).changed
+
+
+def test_team_id_change_is_explained(feature: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(feature.root, capsys, "main", "feature")
+    assert "team id changed to `delta-ml`: shown as removed \\+ added" in out
+    assert re.search(r"file moved from `answers/gamma.yaml` to `answers/ml/gamma.yaml`", out)

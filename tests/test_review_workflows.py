@@ -1,0 +1,84 @@
+"""The GitHub Actions workflows (checked with actionlint) and the pre-commit hook definition."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from generator.cli import build_parser
+from generator.review.render import MARKER
+
+REPO = Path(__file__).resolve().parents[1]
+WORKFLOWS = REPO / ".github" / "workflows"
+
+
+def actionlint() -> str:
+    """The actionlint binary installed with the test extra (next to this Python, else on PATH)."""
+    local = Path(sys.executable).parent / "actionlint"
+    found = str(local) if local.exists() else shutil.which("actionlint")
+    assert found, "actionlint is not installed: pip install -e '.[test]'"
+    return found
+
+
+def test_workflows_pass_actionlint() -> None:
+    files = sorted(WORKFLOWS.glob("*.yml"))
+    assert [f.name for f in files] == ["pages.yml", "pr.yml"]
+    proc = subprocess.run([actionlint(), "-no-color", *map(str, files)], capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n")
+    proc = subprocess.run([actionlint(), "-no-color", str(bad)], capture_output=True, text=True)
+    assert proc.returncode == 1 and "nope" in proc.stdout
+
+
+def _runs(path: Path) -> list[str]:
+    data = yaml.safe_load(path.read_text())
+    return [step["run"] for job in data["jobs"].values() for step in job["steps"] if "run" in step]
+
+
+def test_workflow_steps_are_maturity_commands_that_exist() -> None:
+    commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    used = []
+    for path in WORKFLOWS.glob("*.yml"):
+        for script in _runs(path):
+            used += re.findall(r"\bmaturity (\w+)", script)
+    assert set(used) == {"validate", "diff", "build"} and set(used) <= commands
+    pr = (WORKFLOWS / "pr.yml").read_text()
+    assert f"const marker = '{MARKER}'" in pr and "updateComment" in pr and "createComment" in pr
+    pages = (WORKFLOWS / "pages.yml").read_text()
+    assert "actions/upload-pages-artifact@" in pages and "actions/deploy-pages@" in pages
+
+
+def test_workflow_diff_step_runs_locally(tmp_path: Path) -> None:
+    """The PR workflow's diff command line, run against a real repository."""
+    from test_review_support import base_repo, feature_branch
+
+    r = base_repo(tmp_path / "repo")
+    base = r.sha()
+    feature_branch(r)
+    exe = Path(sys.executable).parent / "maturity"
+    out = subprocess.run([str(exe), "diff", base, "HEAD", "--format", "markdown"], cwd=r.root, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith(MARKER)
+    val = subprocess.run([str(exe), "validate"], cwd=r.root, capture_output=True, text=True)
+    assert val.returncode == 0, val.stderr
+
+
+def test_pre_commit_hook() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert len(hooks) == 1
+    hook = hooks[0]
+    assert hook["id"] == "maturity-validate" and hook["entry"].startswith("maturity validate")
+    assert hook["language"] == "python" and hook["pass_filenames"] is False
+    files = re.compile(hook["files"])
+    for path in ("frameworks/google-mlops.yaml", "answers/fraud.yml", "answers/payments/fraud.yaml"):
+        assert files.search(path), path
+    for path in ("README.md", "generator/frameworks.py", "docs/answers/x.yaml", "answers/x.json"):
+        assert not files.search(path), path
