@@ -44,13 +44,17 @@ class ScaleOption:
 class Scale:
     options: tuple[ScaleOption, ...]
 
+    def __post_init__(self) -> None:
+        index: dict[str, ScaleOption] = {}
+        for option in reversed(self.options):  # the first option wins a clash
+            index[option.label.lower()] = option
+            index[option.value.lower()] = option
+        object.__setattr__(self, "_index", index)
+
     def lookup(self, raw: str) -> ScaleOption | None:
         """The option whose value or label matches, ignoring case and surrounding spaces."""
-        key = raw.strip().lower()
-        for option in self.options:
-            if key in (option.value.lower(), option.label.lower()):
-                return option
-        return None
+        found: ScaleOption | None = self._index.get(raw.strip().lower())  # type: ignore[attr-defined]
+        return found
 
     @property
     def values(self) -> tuple[str, ...]:

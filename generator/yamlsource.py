@@ -47,9 +47,19 @@ except ImportError:  # pragma: no cover - libyaml missing; pure-Python fallback
 class _Loader(_Parser, yaml.resolver.BaseResolver):  # type: ignore[misc, valid-type]
     """Composes nodes only; BaseResolver has no implicit resolvers, so scalars stay text."""
 
+    _TAGS = {
+        ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+        SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+        MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    }
+
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         yaml.resolver.BaseResolver.__init__(self)
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        """Every node gets its kind's default tag: no type guessing (and no per-scalar regexes)."""
+        return self._TAGS[kind]
 
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
