@@ -1,0 +1,1 @@
+"""The offline assessment workbook (.xlsx): export, import, and writing answers back into YAML."""

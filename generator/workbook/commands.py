@@ -1,0 +1,115 @@
+"""``maturity export`` and ``maturity import``: argument handling and output only."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+from generator.problems import MaturityError
+from generator.project import Project, load_project
+from generator.workbook.export import export_workbook, write_atomically
+from generator.workbook.importer import FilePlan, ImportPlan, plan_import
+from generator.workbook.reader import read_workbook
+from generator.yamlsource import suggest
+
+
+def _project(args: argparse.Namespace) -> Project:
+    project = load_project(args.root)
+    if project.problems:
+        raise MaturityError("the repository has errors; fix them first (see `maturity validate`)", project.problems)
+    if not project.frameworks:
+        raise MaturityError(f"no frameworks found under {project.root}/frameworks")
+    return project
+
+
+def export_command(args: argparse.Namespace) -> int:
+    """Write a blank or a team's pre-filled workbook."""
+    project = _project(args)
+    output: Path = args.output
+    if output.suffix.lower() != ".xlsx":
+        raise MaturityError(f"{output}: the workbook file name must end in .xlsx")
+    team = None
+    if args.team:
+        team = project.team(args.team)
+        if team is None:
+            ids = [t.id for t in project.teams]
+            raise MaturityError(f"unknown team `{args.team}`{suggest(args.team, ids)}")
+    if args.framework:
+        fids = list(dict.fromkeys(args.framework))
+        for fid in fids:
+            if fid not in project.frameworks:
+                raise MaturityError(
+                    f"unknown framework `{fid}`{suggest(fid, list(project.frameworks))}; known: {', '.join(project.frameworks)}"
+                )
+    elif team is not None and team.frameworks:
+        fids = [fid for fid in project.frameworks if fid in team.frameworks]
+    else:
+        fids = list(project.frameworks)
+    try:
+        export_workbook(project, fids, team, output)
+    except OSError as exc:
+        raise MaturityError(f"{output}: cannot write the workbook: {exc.strerror or exc}") from None
+    who = f"team {team.id}" if team else "blank"
+    print(f"Wrote {output} ({who}; {', '.join(fids)})")
+    return 0
+
+
+def check_writable(plan: FilePlan) -> str | None:
+    """Why ``plan``'s file cannot be written, or None. Touches nothing."""
+    folder = plan.path.parent
+    if plan.created and not folder.exists():
+        parent = folder.parent
+        if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+            return f"{plan.display}: cannot create the folder {folder}"
+        return None
+    if not folder.is_dir():
+        return f"{plan.display}: {folder} is not a folder"
+    try:
+        if plan.path.exists():
+            with plan.path.open("r+b"):
+                pass
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".maturity-probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        return f"{plan.display}: cannot be written: {exc.strerror or exc}"
+    return None
+
+
+def import_command(args: argparse.Namespace) -> int:
+    """Validate every workbook, then write each changed answer file atomically (or only print with --dry-run)."""
+    project = _project(args)
+    books = [read_workbook(Path(p), str(p)) for p in args.files]
+    plan = plan_import(project, books, team=args.team, create=args.create, frameworks=getattr(args, "framework", None))
+    _print(plan, args.dry_run)
+    changed = [f for f in plan.files if f.changes]
+    if args.dry_run:
+        print("Dry run: nothing written.")
+        return 0
+    for f in changed:
+        reason = check_writable(f)
+        if reason:
+            raise MaturityError(reason + "; nothing was written")
+    for f in changed:
+        try:
+            write_atomically(f.path, f.new_bytes)
+        except OSError as exc:
+            raise MaturityError(f"{f.display}: cannot be written: {exc.strerror or exc}") from None
+    return 0
+
+
+def _print(plan: ImportPlan, dry_run: bool) -> None:
+    for note in plan.notes:
+        print(f"note: {note}")
+    for f in plan.files:
+        for change in f.changes:
+            print(change)
+        n = len(f.changes)
+        if n:
+            verb = "create" if f.created else "update"
+            verb = f"would {verb}" if dry_run else ("created" if f.created else "updated")
+            print(f"{f.display}: {verb} with {n} change{'s' if n != 1 else ''}")
+        else:
+            print(f"{f.display}: no changes for team {f.team}")

@@ -1,0 +1,203 @@
+"""Writing workbooks: a blank one per framework list, pre-filled ones per team.
+
+The blank workbook of a list of frameworks is built once with openpyxl and kept as the
+parts of its .xlsx file. A team's workbook is that file with the team's answers written
+into the empty answer, note and evidence cells of the sheet XML, so exporting a team
+costs a few string joins and one zip write instead of a full openpyxl build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+import zipfile
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from generator.model import Framework, Team
+from generator.problems import MaturityError
+from generator.project import Project
+from generator.workbook import layout as L
+from generator.workbook.template import TemplateBook, build_template
+
+_EMPTY_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"((?: [a-zA-Z]+="[^"]*")*?)\s*/>')
+_STYLE = re.compile(r' s="(\d+)"')
+_CACHE_SIZE = 32
+
+
+@dataclass(frozen=True)
+class _Slot:
+    ref: str  # "F12"
+    original: str  # the empty cell's XML, used when nothing is filled in
+    style: str  # the cell's style id
+
+
+@dataclass
+class CompiledTemplate:
+    """A blank workbook as .xlsx parts, with the fillable cells of each sheet located."""
+
+    book: TemplateBook
+    parts: list[tuple[str, bytes]]  # every zip member, in order
+    pieces: dict[str, list[str | _Slot]]  # member name -> static text and slots, alternating
+    sheet_member: dict[str, str]  # framework id -> member name of its sheet
+    metadata_member: str
+
+
+_cache: OrderedDict[tuple[tuple[str, int], ...], tuple[tuple[Framework, ...], CompiledTemplate]] = OrderedDict()
+
+
+def _split(xml: str, wanted: set[str]) -> list[str | _Slot]:
+    """Cut a sheet's XML at every empty cell whose reference is in ``wanted``."""
+    out: list[str | _Slot] = []
+    last = 0
+    for m in _EMPTY_CELL.finditer(xml):
+        ref = m.group(1) + m.group(2)
+        if ref not in wanted:
+            continue
+        style = _STYLE.search(m.group(3))
+        out.append(xml[last : m.start()])
+        out.append(_Slot(ref, m.group(0), style.group(1) if style else "0"))
+        last = m.end()
+    out.append(xml[last:])
+    return out
+
+
+def compile_template(frameworks: Sequence[Framework]) -> CompiledTemplate:
+    """Build the blank workbook of ``frameworks`` and locate its fillable cells."""
+    book = build_template(frameworks)
+    buffer = io.BytesIO()
+    book.workbook.save(buffer)
+    with zipfile.ZipFile(buffer) as zf:
+        parts = [(info.filename, zf.read(info)) for info in zf.infolist()]
+    sheet_member: dict[str, str] = {}
+    wanted: dict[str, set[str]] = {}
+    for fw in book.frameworks:
+        layout = book.sheets[fw.id]
+        member = book.workbook[layout.title].path.lstrip("/")
+        sheet_member[fw.id] = member
+        cols = [layout.columns[h] for h in (L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE)]
+        wanted[member] = {f"{c}{r}" for r in layout.rows.values() for c in cols}
+    metadata_member = book.workbook[L.METADATA].path.lstrip("/")
+    wanted[metadata_member] = {"B2", "B3", "B4"}
+    data = dict(parts)
+    pieces = {member: _split(data[member].decode("utf-8"), refs) for member, refs in wanted.items()}
+    return CompiledTemplate(book, parts, pieces, sheet_member, metadata_member)
+
+
+def template_for(frameworks: Sequence[Framework]) -> CompiledTemplate:
+    """The compiled template of this list of frameworks (cached: the site build exports many teams)."""
+    key = tuple((fw.id, id(fw)) for fw in frameworks)
+    hit = _cache.get(key)
+    if hit is not None:
+        _cache.move_to_end(key)
+        return hit[1]
+    compiled = compile_template(frameworks)
+    _cache[key] = (tuple(frameworks), compiled)
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return compiled
+
+
+def _text_cell(ref: str, style: str, text: str) -> str:
+    text = L.clean_text(text)
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+
+
+def _fill(pieces: list[str | _Slot], values: dict[str, str], quote_style: dict[int, int]) -> bytes:
+    out: list[str] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+            continue
+        text = values.get(piece.ref)
+        if not text:
+            out.append(piece.original)
+            continue
+        style = piece.style
+        if L.FORMULA_LIKE.match(text):
+            style = str(quote_style.get(int(style), style))
+        out.append(_text_cell(piece.ref, style, text))
+    return "".join(out).encode("utf-8")
+
+
+def team_values(compiled: CompiledTemplate, team: Team | None) -> dict[str, dict[str, str]]:
+    """Cell reference -> text for each framework sheet, from the team's answers."""
+    values: dict[str, dict[str, str]] = {}
+    for fw in compiled.book.frameworks:
+        cells: dict[str, str] = {}
+        fa = team.frameworks.get(fw.id) if team is not None else None
+        if fa is not None:
+            layout = compiled.book.sheets[fw.id]
+            ans, note, evid = (layout.columns[h] for h in (L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE))
+            for sid, answer in fa.answers.items():
+                row = layout.rows.get(sid)
+                st = fw.by_id.get(sid)
+                if row is None or st is None:
+                    continue
+                cells[f"{ans}{row}"] = L.answer_label(fw, st, answer.value)
+                if answer.note:
+                    cells[f"{note}{row}"] = answer.note
+                if answer.evidence:
+                    cells[f"{evid}{row}"] = "\n".join(answer.evidence)
+        values[compiled.sheet_member[fw.id]] = cells
+    return values
+
+
+def workbook_bytes(frameworks: Sequence[Framework], team: Team | None, now: dt.datetime | None = None) -> bytes:
+    """The .xlsx file of ``frameworks``, pre-filled with ``team``'s answers (blank when None)."""
+    compiled = template_for(frameworks)
+    values = team_values(compiled, team)
+    stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
+    values[compiled.metadata_member] = {"B2": team.id if team else "", "B3": team.name if team else "", "B4": stamp}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name, data in compiled.parts:
+            pieces = compiled.pieces.get(name)
+            if pieces is not None:
+                data = _fill(pieces, values.get(name, {}), compiled.book.quote_style)
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def export_workbook(project: Project, framework_ids: Sequence[str], team: Team | None, path: Path) -> None:
+    """Write one .xlsx with a sheet per framework in ``framework_ids``, pre-filled with ``team``'s answers.
+
+    The file is written atomically (temporary file and rename).
+    """
+    frameworks = _frameworks(project, framework_ids)
+    write_atomically(Path(path), workbook_bytes(frameworks, team))
+
+
+def _frameworks(project: Project, framework_ids: Iterable[str]) -> list[Framework]:
+    known = project.frameworks
+    out: list[Framework] = []
+    for fid in dict.fromkeys(framework_ids):
+        fw = known.get(fid)
+        if fw is None:
+            raise MaturityError(f"unknown framework `{fid}`; known: {', '.join(sorted(known)) or 'none'}")
+        out.append(fw)
+    if not out:
+        raise MaturityError("no framework to export")
+    return out

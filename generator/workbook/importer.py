@@ -1,0 +1,345 @@
+"""Importing filled workbooks: validate everything, then plan each answer file's new text.
+
+Nothing here writes a file: :func:`plan_import` returns, per team, the new text of its
+answer file and the list of changes; ``commands.py`` checks that every file can be
+written and only then writes them (each atomically). Any invalid input stops the whole
+import with one message naming the workbook, sheet and cell.
+
+Rules:
+
+* rows are matched by statement id, never by position; an empty answer cell changes
+  nothing (it never removes an answer already recorded);
+* in a team's (pre-filled) workbook the note and evidence cells are the new note and
+  evidence; in a blank workbook an empty note or evidence cell keeps what is recorded;
+* statements added to the framework since the export are left unanswered and reported;
+  rows of statements removed since are reported and not imported; a version mismatch
+  is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.answers import _SAFE_LINK, MAX_NOTE, read_team
+from generator.model import TEAM_ID, Answer, Framework, Team
+from generator.problems import MaturityError, Problems
+from generator.project import ANSWERS_DIR, Project
+from generator.workbook import layout as L
+from generator.workbook.reader import Row, SheetData, WorkbookData
+from generator.workbook.safety import WorkbookError
+from generator.workbook.yamledit import Entry, block_lines, dq, edit_answers, scalar
+
+SCHEMA_LINE = "# yaml-language-server: $schema=../generator/schemas/answers.schema.json"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One statement whose answer, note or evidence changes."""
+
+    team: str
+    framework: str
+    statement: str
+    before: str  # the answer value, or "(not assessed)"
+    after: str
+    details: tuple[str, ...] = ()  # "note", "evidence" when those change too
+
+    def __str__(self) -> str:
+        line = f"{self.team} / {self.framework} / {self.statement}: {self.before} -> {self.after}"
+        if self.before == self.after:
+            line = f"{self.team} / {self.framework} / {self.statement}: {self.after}"
+        if self.details:
+            line += " (" + ", ".join(f"{d} changed" for d in self.details) + ")"
+        return line
+
+
+@dataclass
+class FilePlan:
+    """The new text of one team's answer file."""
+
+    team: str
+    path: Path
+    display: str
+    created: bool
+    old_bytes: bytes | None
+    new_bytes: bytes
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    files: list[FilePlan]
+    notes: list[str]  # reports that are not errors (framework changed since export, kept answers)
+
+
+@dataclass
+class _Target:
+    """Everything imported for one team, gathered from one or more workbooks."""
+
+    team: str
+    name: str
+    sheets: dict[str, tuple[WorkbookData, SheetData]] = field(default_factory=dict)
+
+
+def _error(book: WorkbookData, ref: str, message: str) -> WorkbookError:
+    return WorkbookError(f"{book.display}: {ref}: {message}")
+
+
+def plan_import(
+    project: Project,
+    books: Sequence[WorkbookData],
+    team: str | None = None,
+    create: bool = False,
+    frameworks: Sequence[str] | None = None,
+) -> ImportPlan:
+    """Validate ``books`` against ``project`` and plan the change of each team's answer file."""
+    notes: list[str] = []
+    targets: dict[str, _Target] = {}
+    for book in books:
+        tid = _target_team(book, team)
+        target = targets.setdefault(tid, _Target(tid, book.team_name or tid))
+        wanted = list(dict.fromkeys(frameworks)) if frameworks else None
+        present = {s.framework: s for s in book.sheets}
+        if wanted:
+            for fid in wanted:
+                if fid not in present:
+                    listed = ", ".join(present)
+                    raise _error(
+                        book,
+                        f"{L.METADATA}!A{book.framework_header_row + 1}",
+                        f"this workbook is for {listed}, not for framework `{fid}`",
+                    )
+        for sheet in book.sheets:
+            if wanted is not None and sheet.framework not in wanted:
+                continue
+            fw = project.frameworks.get(sheet.framework)
+            if fw is None:
+                raise _error(
+                    book,
+                    f"{L.METADATA}!A{sheet.meta_row}",
+                    f"the workbook is for framework `{sheet.framework}`, which this repository does not have",
+                )
+            if sheet.framework in target.sheets:
+                other = target.sheets[sheet.framework][0]
+                raise WorkbookError(
+                    f"{book.display}: team `{tid}`'s answers to `{sheet.framework}` are also in {other.display}; "
+                    "import one workbook per team and framework"
+                )
+            _check_sheet(book, sheet, fw, notes)
+            target.sheets[sheet.framework] = (book, sheet)
+    files = [_plan_team(project, target, create, notes) for target in targets.values()]
+    return ImportPlan([f for f in files if f is not None], notes)
+
+
+def _target_team(book: WorkbookData, team: str | None) -> str:
+    ref = f"{L.METADATA}!B2"
+    if book.team:
+        if not TEAM_ID.match(book.team):
+            raise _error(book, ref, f"`{book.team}` is not a valid team id")
+        if team and team != book.team:
+            raise _error(book, ref, f"this workbook belongs to team `{book.team}`, not to `{team}`")
+        return book.team
+    if not team:
+        raise _error(book, ref, "this is a blank workbook; name the team it is for with --team TEAM")
+    if not TEAM_ID.match(team):
+        raise MaturityError(f"`{team}` is not a valid team id: use lowercase letters, digits and `-`")
+    return team
+
+
+def _check_sheet(book: WorkbookData, sheet: SheetData, fw: Framework, notes: list[str]) -> None:
+    """Every row's id, answer and evidence are valid (one error, the first found)."""
+    exported = set(sheet.exported_ids)
+    if sheet.version != fw.version:
+        notes.append(
+            f"{book.display}: `{fw.id}` was exported at version {sheet.version}; the repository now has version {fw.version}"
+        )
+    seen: set[str] = set()
+    for row in sheet.rows:
+        st = fw.by_id.get(row.id)
+        if st is None:
+            if row.id in exported:
+                if row.has_content():
+                    notes.append(
+                        f"{book.display}: {sheet.cell(L.H_ID, row.row)}: statement `{row.id}` no longer exists in "
+                        f"`{fw.id}`; its answer was not imported"
+                    )
+                continue
+            raise _error(book, sheet.cell(L.H_ID, row.row), f"unknown statement id `{row.id}` in framework `{fw.id}`")
+        seen.add(row.id)
+        raw = row.answer.strip()
+        if raw and L.parse_answer(fw, st, raw) is None:
+            raise _error(
+                book,
+                sheet.cell(L.H_ANSWER, row.row),
+                f"`{raw}` is not an answer to `{st.id}`; use one of: {L.allowed_answers(fw, st)}",
+            )
+        if not raw and ((row.note or "").strip() or (row.evidence or "").strip()):
+            which = L.H_NOTE if (row.note or "").strip() else L.H_EVIDENCE
+            raise _error(
+                book,
+                sheet.cell(which, row.row),
+                f"a {which.lower()} without an answer; choose an answer in {sheet.cell(L.H_ANSWER, row.row)} or clear it",
+            )
+        note = L.clean_text(row.note or "").strip()
+        if len(note) > MAX_NOTE:
+            raise _error(book, sheet.cell(L.H_NOTE, row.row), f"the note is {len(note):,} characters; the limit is {MAX_NOTE:,}")
+        for link in (row.evidence or "").split():
+            if not _SAFE_LINK.match(link):
+                raise _error(
+                    book,
+                    sheet.cell(L.H_EVIDENCE, row.row),
+                    f"evidence `{link[:80]}` must be an http(s) link or a path in the repository",
+                )
+    new = [sid for sid in fw.by_id if sid not in exported and sid not in seen]
+    if new and exported:
+        notes.append(
+            f"{book.display}: `{fw.id}` has {len(new)} statement(s) added since the export, left unanswered: {', '.join(new)}"
+        )
+    missing = [sid for sid in sheet.exported_ids if sid in fw.by_id and sid not in seen]
+    if missing:
+        notes.append(
+            f"{book.display}: sheet {sheet.title} has no row for {', '.join(missing)}; those answers are left as they are"
+        )
+
+
+def _entries(
+    book: WorkbookData, sheet: SheetData, fw: Framework, team: Team | None, tid: str, notes: list[str]
+) -> tuple[dict[str, Entry], list[Change]]:
+    """The entries that change, and the changes to report."""
+    fa = team.frameworks.get(fw.id) if team is not None else None
+    old_answers: Mapping[str, Answer] = fa.answers if fa is not None else {}
+    prefilled = bool(book.team)
+    entries: dict[str, Entry] = {}
+    changes: list[Change] = []
+    for row in sheet.rows:
+        st = fw.by_id.get(row.id)
+        if st is None:
+            continue
+        old = old_answers.get(row.id)
+        raw = row.answer.strip()
+        if not raw:
+            if old is not None and prefilled:
+                notes.append(
+                    f"{book.display}: {sheet.cell(L.H_ANSWER, row.row)} is empty; "
+                    f"`{row.id}` keeps its recorded answer `{old.value}`"
+                )
+            continue
+        value = L.parse_answer(fw, st, raw)
+        assert value is not None  # checked by _check_sheet
+        note = _new_note(row, old, prefilled)
+        evidence = _new_evidence(row, old, prefilled)
+        if old is not None:
+            same_note = L.same_text(old.note, note)
+            same_evidence = tuple(e.strip() for e in old.evidence) == evidence
+            if old.value == value and same_note and same_evidence:
+                continue
+            entry = Entry(value, old.note if same_note else note, old.evidence if same_evidence else evidence)
+            details = tuple(d for d, same in (("note", same_note), ("evidence", same_evidence)) if not same)
+            changes.append(Change(tid, fw.id, row.id, old.value, value, details))
+        else:
+            entry = Entry(value, note, evidence)
+            details = tuple(d for d, v in (("note", note), ("evidence", evidence)) if v)
+            changes.append(Change(tid, fw.id, row.id, "(not assessed)", value, details))
+        entries[row.id] = entry
+    return entries, changes
+
+
+def _new_note(row: Row, old: Answer | None, prefilled: bool) -> str:
+    text = L.clean_text(row.note or "").strip()
+    if row.note is None or (not text and not prefilled):
+        return old.note if old is not None else ""
+    return text
+
+
+def _new_evidence(row: Row, old: Answer | None, prefilled: bool) -> tuple[str, ...]:
+    links = tuple((row.evidence or "").split())
+    if row.evidence is None or (not links and not prefilled):
+        return tuple(e.strip() for e in old.evidence) if old is not None else ()
+    return links
+
+
+def _plan_team(project: Project, target: _Target, create: bool, notes: list[str]) -> FilePlan | None:
+    team = project.team(target.team)
+    if team is None:
+        path = project.root / ANSWERS_DIR / f"{target.team}.yaml"
+        display = f"{ANSWERS_DIR}/{target.team}.yaml"
+        if not create:
+            raise MaturityError(f"there is no answer file for team `{target.team}` ({display}); add --create to start one")
+        if path.exists():
+            raise MaturityError(f"{display} exists but does not hold team `{target.team}`; fix it first (maturity validate)")
+        old_bytes: bytes | None = None
+        old_text = ""
+    else:
+        path = Path(team.path) if Path(team.path).is_absolute() else project.root / team.path
+        display = team.path
+        try:
+            old_bytes = path.read_bytes()
+        except OSError as exc:
+            raise MaturityError(f"{display}: cannot read the answer file: {exc.strerror or exc}") from None
+        old_text = old_bytes.decode("utf-8-sig")
+    edits: dict[str, dict[str, Entry]] = {}
+    changes: list[Change] = []
+    for fid, (book, sheet) in target.sheets.items():
+        fw = project.frameworks[fid]
+        entries, fw_changes = _entries(book, sheet, fw, team, target.team, notes)
+        if entries:
+            edits[fid] = entries
+            changes += fw_changes
+    if not edits:
+        return FilePlan(target.team, path, display, team is None, old_bytes, old_bytes or b"", [])
+    order = {fid: [st.id for st in project.frameworks[fid].statements] for fid in edits}
+
+    def same_value(fid: str, sid: str, written: str, value: str) -> bool:
+        fw = project.frameworks[fid]
+        return L.parse_answer(fw, fw.by_id[sid], written) == value
+
+    if team is None:
+        new_text = new_team_text(target.team, target.name, edits, order)
+    else:
+        new_text = edit_answers(old_text, edits, order, same_value, display)
+    bom = b"\xef\xbb\xbf" if old_bytes is not None and old_bytes.startswith(b"\xef\xbb\xbf") else b""
+    new_bytes = bom + new_text.encode("utf-8")
+    _verify(project, team, target.team, path, display, new_bytes, edits)
+    return FilePlan(target.team, path, display, team is None, old_bytes, new_bytes, changes)
+
+
+def new_team_text(team: str, name: str, edits: Mapping[str, Mapping[str, Entry]], order: Mapping[str, Sequence[str]]) -> str:
+    """A new answer file holding only the imported answers."""
+    lines = [SCHEMA_LINE, f"team: {team}", f"name: {scalar(name) if name else dq(team)}", "frameworks:"]
+    for fid, entries in edits.items():
+        lines += [f"  {fid}:", "    answers:"]
+        rank = {sid: i for i, sid in enumerate(order[fid])}
+        for sid in sorted(entries, key=lambda s: rank.get(s, len(rank))):
+            lines += block_lines(dq(sid), entries[sid], 6, 2)
+    return "\n".join(lines) + "\n"
+
+
+def _verify(
+    project: Project, team: Team | None, tid: str, path: Path, display: str, data: bytes, edits: Mapping[str, Mapping[str, Entry]]
+) -> None:
+    """Re-read the new text and check it holds exactly the intended answers (and nothing else changed)."""
+    problems = Problems()
+    after = read_team(path, project.frameworks, problems, display, data=data)
+    if after is None:
+        first = problems.sorted()[0] if problems else "unreadable"
+        raise MaturityError(f"{display}: the updated file would not be valid ({first}); nothing was written")
+    before_fws = dict(team.frameworks) if team is not None else {}
+    for fid in set(before_fws) | set(after.frameworks) | set(edits):
+        old = before_fws.get(fid)
+        expected = {sid: (a.value, a.note, a.evidence) for sid, a in (old.answers.items() if old else ())}
+        for sid, e in edits.get(fid, {}).items():
+            expected[sid] = (e.value, e.note, e.evidence)
+        new = after.frameworks.get(fid)
+        got = {sid: (a.value, a.note, a.evidence) for sid, a in (new.answers.items() if new else ())}
+        if got != expected:
+            raise MaturityError(
+                f"{display}: internal error: the answers to `{fid}` would not be written as intended; nothing was written"
+            )
+    if team is not None and (after.name, after.group, after.owners, after.description) != (
+        team.name,
+        team.group,
+        team.owners,
+        team.description,
+    ):
+        raise MaturityError(f"{display}: internal error: the edit would change the team's details; nothing was written")

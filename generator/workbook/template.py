@@ -1,0 +1,355 @@
+"""Building the blank workbook for a list of frameworks with openpyxl.
+
+The blank workbook is built once per list of frameworks; a team's workbook is the same
+file with its answers filled into the empty answer, note and evidence cells (see
+``export.py``). The template records where those cells are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from generator import __version__
+from generator.model import CUMULATIVE, Framework, Section, Statement
+from generator.workbook import layout as L
+from generator.workbook.formulas import Formulas, SummaryCells
+
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+UNLOCKED = Protection(locked=False)
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+
+WIDTHS = {
+    L.H_SECTION: 22,
+    L.H_ID: 10,
+    L.H_LEVEL: 7,
+    L.H_STATEMENT: 60,
+    L.H_GUIDANCE: 48,
+    L.H_ANSWER: 20,
+    L.H_NOTE: 40,
+    L.H_EVIDENCE: 36,
+}
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """Where one framework's sheet keeps what import and export need."""
+
+    framework: str
+    title: str
+    columns: dict[str, str]  # header -> column letter
+    rows: dict[str, int]  # statement id -> row number
+
+
+@dataclass
+class TemplateBook:
+    """The blank workbook of a list of frameworks, plus the map of its fillable cells."""
+
+    frameworks: tuple[Framework, ...]
+    sheets: dict[str, SheetLayout]  # by framework id
+    summary: dict[str, SummaryCells]  # by framework id
+    workbook: Workbook
+    quote_style: dict[int, int] = field(default_factory=dict)  # input style id -> same style with quotePrefix
+
+
+def protect(ws: Worksheet) -> None:
+    """Protect a sheet without a password; filtering, sorting and resizing stay allowed."""
+    p = ws.protection
+    p.sheet = True
+    p.autoFilter = False
+    p.sort = False
+    p.formatColumns = False
+    p.formatRows = False
+    p.selectLockedCells = False
+    p.selectUnlockedCells = False
+
+
+def print_setup(ws: Worksheet, header: str) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddHeader.left.text = header.replace("&", "&&")
+    ws.oddFooter.right.text = "Page &P of &N"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+
+
+def _section_of(framework: Framework) -> dict[str, Section]:
+    owner: dict[str, Section] = {}
+    for sec in framework.walk_sections():
+        for st in sec.statements:
+            owner[st.id] = sec
+    return owner
+
+
+def _statement_text(st: Statement) -> str:
+    text = st.text
+    if st.parts:
+        text += "\n" + "\n".join(f"\u2022 {p.id}: {p.text}" for p in st.parts)
+    return L.clean_text(text)
+
+
+def _guidance_text(st: Statement) -> str:
+    lines: list[str] = []
+    if st.is_rubric:
+        lines.append("Choose the one description that fits:")
+        lines.extend(f"{c.level} \u2013 {' '.join(c.text.split())}" for c in st.choices)
+        if st.guidance:
+            lines.append("")
+    if st.guidance:
+        lines.append(st.guidance.strip())
+    return L.clean_text("\n".join(lines))
+
+
+def _columns(framework: Framework) -> list[str]:
+    cols = [L.H_SECTION, L.H_ID]
+    if framework.has_rule(CUMULATIVE):
+        cols.append(L.H_LEVEL)
+    cols += [L.H_STATEMENT, L.H_GUIDANCE, L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE]
+    return cols
+
+
+def _set_text(ws: Worksheet, row: int, col: int, text: str) -> None:
+    """A string cell, never a formula, whatever the text starts with."""
+    cell = ws.cell(row=row, column=col, value=text)
+    cell.data_type = "s"
+
+
+def build_framework_sheet(
+    wb: Workbook, framework: Framework, title: str, lists: dict[str, tuple[int, int]], quote_style: dict[int, int]
+) -> SheetLayout:
+    ws = wb.create_sheet(title)
+    headers = _columns(framework)
+    letters = {h: get_column_letter(i + 1) for i, h in enumerate(headers)}
+    for i, h in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=i, value=h)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = WRAP_TOP
+        ws.column_dimensions[get_column_letter(i)].width = WIDTHS[h]
+    owner = _section_of(framework)
+    rows: dict[str, int] = {}
+    scale_dv = DataValidation(
+        type="list",
+        formula1=_list_range(lists[framework.id]),
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        errorTitle="Not on the answer scale",
+        error="Choose one of the answers in the list; import accepts only those.",
+        showInputMessage=True,
+        promptTitle="Answer",
+        prompt=_prompt(framework),
+    )
+    ws.add_data_validation(scale_dv)
+    for r, st in enumerate(framework.statements, start=2):
+        rows[st.id] = r
+        sec = owner[st.id]
+        values = {
+            L.H_SECTION: L.clean_text(f"{sec.id} {sec.title}"),
+            L.H_ID: st.id,
+            L.H_LEVEL: "" if st.level is None else st.level,
+            L.H_STATEMENT: _statement_text(st),
+            L.H_GUIDANCE: _guidance_text(st),
+        }
+        for i, h in enumerate(headers, start=1):
+            if h in values:
+                value = values[h]
+                if isinstance(value, str):
+                    _set_text(ws, r, i, value)
+                else:
+                    ws.cell(row=r, column=i, value=value)
+                ws.cell(row=r, column=i).alignment = WRAP_TOP
+            else:  # answer, note, evidence: the cells people fill in
+                cell = ws.cell(row=r, column=i)
+                cell.protection = UNLOCKED
+                cell.alignment = WRAP_TOP
+                cell.fill = INPUT_FILL
+        answer_cell = f"{letters[L.H_ANSWER]}{r}"
+        if st.is_rubric:
+            dv = DataValidation(
+                type="list",
+                formula1=_list_range(lists[f"{framework.id}/{st.id}"]),
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                errorTitle="Not a level of this item",
+                error="Choose the level whose description fits; import accepts only those.",
+                showInputMessage=True,
+                promptTitle="Pick a level",
+                prompt="The descriptions are in the Guidance column and in the list.",
+            )
+            ws.add_data_validation(dv)
+            dv.add(answer_cell)
+        else:
+            scale_dv.add(answer_cell)
+    last = len(framework.statements) + 1
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(last, 2)}"
+    ws.print_title_rows = "1:1"
+    print_setup(ws, f"{framework.title} (version {framework.version})")
+    protect(ws)
+    # Register a quote-prefixed twin of the input style: formula-looking text stays text when edited.
+    probe = ws.cell(row=2, column=headers.index(L.H_NOTE) + 1)
+    twin = wb["Lists"].cell(row=1, column=30)
+    twin._style = probe._style.__copy__()
+    twin.quotePrefix = True
+    quote_style[probe.style_id] = twin.style_id
+    return SheetLayout(framework.id, title, letters, rows)
+
+
+def _list_range(rows: tuple[int, int]) -> str:
+    return f"{L.LISTS}!$C${rows[0]}:$C${rows[1]}"
+
+
+def _prompt(framework: Framework) -> str:
+    text = "; ".join(o.label for o in framework.scale.options)
+    return text if len(text) <= 250 else text[:247] + "..."
+
+
+def build_lists(wb: Workbook, frameworks: Sequence[Framework]) -> dict[str, tuple[int, int]]:
+    """The hidden sheet the dropdowns and formulas read; returns the rows of each list (by key)."""
+    ws = wb.create_sheet(L.LISTS)
+    ws.append(["list", "value", "label", "score", "na", "meets", "level", "level text"])
+    ranges: dict[str, tuple[int, int]] = {}
+    for fw in frameworks:
+        start = ws.max_row + 1
+        for o in fw.scale.options:
+            ws.append([fw.id, o.value, o.label, 0 if o.score is None else o.score, 1 if o.na else 0, 1 if o.meets else 0])
+        ranges[fw.id] = (start, ws.max_row)
+        for st in fw.statements:
+            if not st.is_rubric:
+                continue
+            start = ws.max_row + 1
+            for c in st.choices:
+                ws.append([f"{fw.id}/{st.id}", str(c.level), L.choice_label(st, c.level), 0, 0, 0, c.level, f"Level {c.level}"])
+            ranges[f"{fw.id}/{st.id}"] = (start, ws.max_row)
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    ws.sheet_state = "hidden"
+    protect(ws)
+    return ranges
+
+
+def build_metadata(wb: Workbook, frameworks: Sequence[Framework], titles: dict[str, str]) -> None:
+    """The hidden sheet import checks. Team, name and time are filled per export (B2:B4)."""
+    ws = wb.create_sheet(L.METADATA)
+    rows: list[list[str]] = [
+        [L.M_FORMAT, L.FORMAT],
+        [L.M_TEAM],
+        [L.M_TEAM_NAME],
+        [L.M_EXPORTED],
+        [L.M_GENERATOR, f"maturity {__version__}"],
+        [],
+        [L.M_FRAMEWORKS, "version", "sheet", "statements"],
+    ]
+    rows += [[fw.id, fw.version, titles[fw.id], str(len(fw.statements))] for fw in frameworks]
+    rows += [[], [L.M_STATEMENTS, "statement"]]
+    rows += [[fw.id, st.id] for fw in frameworks for st in fw.statements]
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values, start=1):
+            _set_text(ws, r, c, value)
+    for r in (2, 3, 4):  # filled per export
+        ws.cell(row=r, column=2).number_format = "@"
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 32
+    ws.sheet_state = "hidden"
+    protect(ws)
+
+
+def build_instructions(wb: Workbook, frameworks: Sequence[Framework], titles: dict[str, str]) -> None:
+    ws = wb.active
+    ws.title = L.INSTRUCTIONS
+    ws.column_dimensions["A"].width = 110
+    lines: list[tuple[str, Font | None]] = [
+        ("Maturity self-assessment workbook", TITLE),
+        ("", None),
+        ("How to fill it in", BOLD),
+        (
+            "Each framework has its own sheet. For every statement, pick an answer in the Answer column "
+            "(a dropdown). Add a Note to explain the answer and Evidence links (one per line) if you have them.",
+            None,
+        ),
+        (
+            "Only the Answer, Note and Evidence cells can be edited. You may sort and filter the rows, hide them, "
+            "add rows or columns of your own: import finds each statement by its ID, and each column by its header.",
+            None,
+        ),
+        (
+            "Leave an answer empty when you have not assessed the statement. An empty answer never removes an "
+            "answer already recorded.",
+            None,
+        ),
+        ("The Summary sheet recalculates the scores and levels as you answer.", None),
+        ("Do not rename the framework sheets or edit the hidden sheets; import needs them.", None),
+        ("", None),
+        ("What the answers mean", BOLD),
+    ]
+    for fw in frameworks:
+        lines.append((f"{fw.title} (sheet {titles[fw.id]}, version {fw.version})", BOLD))
+        if any(not st.is_rubric for st in fw.statements):
+            for o in fw.scale.options:
+                meaning = o.description or (
+                    "left out of every score"
+                    if o.na
+                    else f"counts {o.score * 100:g}% of the statement's weight" + ("; meets the statement" if o.meets else "")
+                )
+                lines.append((f"    {o.label} ({o.value}): {meaning}", None))
+            lines.append(("    Answers are accepted by value or label, in any case.", None))
+        if any(st.is_rubric for st in fw.statements):
+            lines.append(("    Rubric items: pick the level whose description fits (the Guidance column lists them).", None))
+        if fw.has_levels and fw.levels:
+            for lv in fw.levels:
+                lines.append(
+                    (f"    Level {lv.number}: {lv.name}" + (f" \u2013 {lv.description.strip()}" if lv.description else ""), None)
+                )
+    lines += [
+        ("", None),
+        ("Sending your answers back", BOLD),
+        ("Save the workbook as .xlsx (not .xlsm, not .xls), then in the assessment repository run:", None),
+        ("    maturity import YOUR-FILE.xlsx --dry-run      (shows what would change)", None),
+        ("    maturity import YOUR-FILE.xlsx                (writes answers/<team>.yaml)", None),
+        ("A blank workbook needs the team: maturity import FILE.xlsx --team TEAM (add --create for a new team).", None),
+        ("Then open a pull request with the changed answer file.", None),
+    ]
+    for r, (text, font) in enumerate(lines, start=1):
+        _set_text(ws, r, 1, L.clean_text(text))
+        cell = ws.cell(row=r, column=1)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if font is not None:
+            cell.font = font
+    print_setup(ws, "Instructions")
+    protect(ws)
+
+
+def build_template(frameworks: Sequence[Framework]) -> TemplateBook:
+    """The blank workbook of ``frameworks`` (one sheet each), with formulas, lists and metadata."""
+    frameworks = tuple(frameworks)
+    titles = L.sheet_titles(frameworks)
+    wb = Workbook()
+    build_instructions(wb, frameworks, titles)
+    summary_ws = wb.create_sheet(L.SUMMARY)
+    lists = build_lists(wb, frameworks)
+    quote_style: dict[int, int] = {}
+    sheets: dict[str, SheetLayout] = {}
+    for fw in frameworks:
+        sheets[fw.id] = build_framework_sheet(wb, fw, titles[fw.id], lists, quote_style)
+    # Sheets in reading order: instructions, summary, frameworks; hidden helpers last.
+    wb.move_sheet(L.LISTS, offset=len(frameworks))
+    summary = Formulas(wb, summary_ws, frameworks, sheets, lists).build()
+    build_metadata(wb, frameworks, titles)
+    wb.calculation.fullCalcOnLoad = True
+    wb.active = 0
+    return TemplateBook(frameworks, sheets, summary, wb, quote_style)
