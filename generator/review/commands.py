@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-from pathlib import Path
 
+from generator.fsio import write_atomic
 from generator.problems import MaturityError
 from generator.project import find_root, load_project
 from generator.review import codeowners
@@ -62,18 +60,6 @@ def diff_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".CODEOWNERS.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def codeowners_command(args: argparse.Namespace) -> int:
     """Write (or with ``--check`` verify) ``.github/CODEOWNERS`` from the teams' owners."""
     root = (args.root or find_root()).resolve()
@@ -98,6 +84,6 @@ def codeowners_command(args: argparse.Namespace) -> int:
     if current == text:
         print(f"{codeowners.CODEOWNERS} is up to date")
         return 0
-    _write_atomic(path, text)
+    write_atomic(path, text)
     print(f"wrote {codeowners.CODEOWNERS}: {len(project.teams)} team{'s' if len(project.teams) != 1 else ''}")
     return 0

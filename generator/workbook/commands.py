@@ -7,9 +7,10 @@ import os
 import tempfile
 from pathlib import Path
 
+from generator.fsio import write_atomic
 from generator.problems import MaturityError
 from generator.project import Project, load_project
-from generator.workbook.export import export_workbook, write_atomically
+from generator.workbook.export import export_workbook
 from generator.workbook.importer import FilePlan, ImportPlan, plan_import
 from generator.workbook.reader import read_workbook
 from generator.yamlsource import suggest
@@ -94,7 +95,7 @@ def import_command(args: argparse.Namespace) -> int:
             raise MaturityError(reason + "; nothing was written")
     for f in changed:
         try:
-            write_atomically(f.path, f.new_bytes)
+            write_atomic(f.path, f.new_bytes)
         except OSError as exc:
             raise MaturityError(f"{f.display}: cannot be written: {exc.strerror or exc}") from None
     return 0

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -20,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from generator.fsio import write_atomic
 from generator.model import Framework, Team
 from generator.problems import MaturityError
 from generator.project import Project
@@ -165,20 +164,7 @@ def workbook_bytes(frameworks: Sequence[Framework], team: Team | None, now: dt.d
     return buffer.getvalue()
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+
 
 
 def export_workbook(project: Project, framework_ids: Sequence[str], team: Team | None, path: Path) -> None:
@@ -187,7 +173,7 @@ def export_workbook(project: Project, framework_ids: Sequence[str], team: Team |
     The file is written atomically (temporary file and rename).
     """
     frameworks = _frameworks(project, framework_ids)
-    write_atomically(Path(path), workbook_bytes(frameworks, team))
+    write_atomic(Path(path), workbook_bytes(frameworks, team))
 
 
 def _frameworks(project: Project, framework_ids: Iterable[str]) -> list[Framework]:
