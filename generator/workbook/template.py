@@ -7,6 +7,7 @@ file with its answers filled into the empty answer, note and evidence cells (see
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -269,6 +270,12 @@ def build_metadata(wb: Workbook, frameworks: Sequence[Framework], titles: dict[s
     protect(ws)
 
 
+def _plain(markdown: str) -> str:
+    """Level descriptions are Markdown; a spreadsheet cell shows plain text."""
+    text = re.sub(r"(\*\*|__|`)", "", markdown).strip()
+    return re.sub(r"(?<!\n)\n(?!\n)", " ", text)  # soft line breaks, as Markdown renders them
+
+
 def build_instructions(wb: Workbook, frameworks: Sequence[Framework], titles: dict[str, str]) -> None:
     ws = wb.active
     ws.title = L.INSTRUCTIONS
@@ -313,7 +320,7 @@ def build_instructions(wb: Workbook, frameworks: Sequence[Framework], titles: di
         if fw.has_levels and fw.levels:
             for lv in fw.levels:
                 lines.append(
-                    (f"    Level {lv.number}: {lv.name}" + (f" \u2013 {lv.description.strip()}" if lv.description else ""), None)
+                    (f"    Level {lv.number}: {lv.name}" + (f" \u2013 {_plain(lv.description)}" if lv.description else ""), None)
                 )
     lines += [
         ("", None),
@@ -330,6 +337,8 @@ def build_instructions(wb: Workbook, frameworks: Sequence[Framework], titles: di
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if font is not None:
             cell.font = font
+        # Spreadsheet programs do not all grow wrapped rows on open; size long lines explicitly.
+        ws.row_dimensions[r].height = 15 * sum(max(1, -(-len(part) // 100)) for part in text.split("\n"))
     print_setup(ws, "Instructions")
     protect(ws)
 
