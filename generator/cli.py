@@ -115,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
     p.add_argument("--team", "-t", default=None, help="team id for a blank workbook")
     p.add_argument("--create", action="store_true", help="create the team's answer file if it does not exist")
-    p.add_argument("--framework", "-f", action="append", default=None, help="import only this framework (repeat); the workbook must have it")
+    p.add_argument(
+        "--framework", "-f", action="append", default=None, help="import only this framework (repeat); the workbook must have it"
+    )
 
     p = add("diff", cmd_diff, "Maturity changes between two git revisions, as Markdown for a pull request.")
     p.add_argument("base", nargs="?", default=None, help="base revision (default: merge-base with the main branch)")

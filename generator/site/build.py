@@ -1,0 +1,367 @@
+"""``maturity build`` and ``maturity serve``: validate, generate the pages, build them with MkDocs, swap the site in.
+
+A failed build (invalid input, a MkDocs warning in strict mode, a workbook error) leaves
+the previous site directory exactly as it was: everything is built into a temporary
+folder next to the target and renamed into place at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.problems import MaturityError, Problems
+from generator.project import Project, find_root, load_project
+from generator.site import links, pages, render
+
+SITE_MARKER = ".maturity-site"
+EXIT_OK = 0
+
+
+@dataclass
+class BuildResult:
+    """What a build produced and how long each stage took (seconds)."""
+
+    site_dir: Path
+    pages: int = 0
+    teams: int = 0
+    workbooks: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def config_file(root: Path) -> Path:
+    """The project's ``mkdocs.yml``, else the one shipped with the product."""
+    for candidate in (root / "mkdocs.yml", render.PACKAGE_ROOT / "mkdocs.yml"):
+        if candidate.is_file():
+            return candidate
+    raise MaturityError(f"no mkdocs.yml in {root}")
+
+
+def load_valid_project(root: Path | None) -> Project:
+    """Load and validate; refuse with every problem when anything is invalid."""
+    project = load_project(root)
+    if project.problems:
+        n = len(project.problems.errors)
+        raise MaturityError(f"site not built: {n} error{'s' if n != 1 else ''} in the frameworks or answers", project.problems)
+    return project
+
+
+def load_history(root: Path, project: Project) -> Any:
+    """The maturity history from git, or None when the history module is unavailable or fails."""
+    try:
+        from generator.review.history import collect_history
+    except ImportError:
+        return None
+    try:
+        return collect_history(root, project.frameworks)
+    except Exception as exc:  # noqa: BLE001 - history is optional; the site is built without it
+        print(f"maturity: warning: history not available: {exc}", file=sys.stderr)
+        return None
+
+
+def workbook_exporter() -> Callable[..., None] | None:
+    """``export_workbook`` from the workbook module, or None when it is not available."""
+    try:
+        from generator.workbook.export import export_workbook
+    except ImportError:
+        return None
+    return export_workbook  # type: ignore[no-any-return]
+
+
+@contextmanager
+def mkdocs_logging(level: int = logging.WARNING) -> Iterator[None]:
+    """Show MkDocs messages at ``level`` and above on stderr while building."""
+    logger = logging.getLogger("mkdocs")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("mkdocs: %(levelname)s: %(message)s"))
+    handler.setLevel(level)
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(min(level, logging.WARNING))
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+
+
+def load_mkdocs_config(cfg_path: Path, **overrides: Any) -> Any:
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        return load_config(str(cfg_path), **overrides)
+    except ConfigurationError as exc:
+        raise MaturityError(f"{cfg_path}: {exc}") from None
+
+
+def site_options(cfg: Any, downloads: bool) -> pages.SiteOptions:
+    return pages.SiteOptions(
+        repo_url=cfg.get("repo_url") or "",
+        edit_uri=cfg.get("edit_uri") or "",
+        directory_urls=bool(cfg.get("use_directory_urls", True)),
+        downloads=downloads,
+        site_name=cfg.get("site_name") or "MLOps maturity",
+    )
+
+
+def merge_nav(configured: list[Any] | None, generated: list[Any]) -> list[Any]:
+    """Keep the navigation of mkdocs.yml, with the section holding ``frameworks.md`` listing every framework."""
+    if not configured:
+        return generated
+    frameworks_section = next(e for e in generated if isinstance(e, dict) and "Frameworks" in e)
+
+    def holds_frameworks(entry: Any) -> bool:
+        if isinstance(entry, str):
+            return entry == links.FRAMEWORKS
+        if isinstance(entry, dict):
+            return any(holds_frameworks(v) for v in entry.values())
+        if isinstance(entry, list):
+            return any(holds_frameworks(v) for v in entry)
+        return False
+
+    out: list[Any] = []
+    for entry in configured:
+        if holds_frameworks(entry):
+            title = next(iter(entry)) if isinstance(entry, dict) else "Frameworks"
+            out.append({title: frameworks_section["Frameworks"]})
+        else:
+            out.append(entry)
+    return out
+
+
+def _check_site_dir(site_dir: Path, root: Path, docs_dir: Path) -> None:
+    if site_dir == root or site_dir in root.parents or root in site_dir.parents and site_dir.name in ("frameworks", "answers"):
+        raise MaturityError(f"refusing to build the site into {site_dir}: it holds the repository")
+    if docs_dir == site_dir or site_dir in docs_dir.parents or docs_dir in site_dir.parents:
+        raise MaturityError("the site folder and the docs folder must not be inside each other")
+    if site_dir.exists():
+        if not site_dir.is_dir():
+            raise MaturityError(f"{site_dir} exists and is not a folder")
+        if any(site_dir.iterdir()) and not (site_dir / SITE_MARKER).exists() and not (site_dir / "index.html").exists():
+            raise MaturityError(f"refusing to replace {site_dir}: it is not empty and does not look like a built site")
+
+
+def _export_workbooks(project: Project, out_dir: Path) -> int:
+    export = workbook_exporter()
+    if export is None:
+        return 0
+    out_dir.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for fid in sorted(project.frameworks):
+        export(project, [fid], None, out_dir / Path(links.blank_workbook(fid)).name)
+        count += 1
+    for team in project.teams:
+        if team.frameworks:
+            export(project, sorted(team.frameworks), team, out_dir / Path(links.team_workbook(team.id)).name)
+            count += 1
+    return count
+
+
+def _workbook_child(project: Project, out_dir: Path, conn: Any) -> None:  # pragma: no cover - runs in a forked process
+    try:
+        started = time.perf_counter()
+        n = _export_workbooks(project, out_dir)
+        conn.send(("ok", n, time.perf_counter() - started))
+    except MaturityError as exc:
+        conn.send(("error", str(exc), "\n".join(map(str, exc.problems.sorted()))))
+    except BaseException:  # noqa: BLE001 - reported to the parent, which fails the build
+        conn.send(("error", "writing the workbooks failed", traceback.format_exc()))
+    finally:
+        conn.close()
+
+
+class _Workbooks:
+    """Workbooks written in a forked process while MkDocs builds (two cores: about twice as fast)."""
+
+    def __init__(self, project: Project, out_dir: Path, parallel: bool) -> None:
+        self.project, self.out_dir, self.started = project, out_dir, time.perf_counter()
+        self.proc: Any = None
+        self.result: tuple[Any, ...] | None = None
+        if parallel and "fork" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("fork")
+            self.conn, child = ctx.Pipe(duplex=False)
+            self.proc = ctx.Process(target=_workbook_child, args=(project, out_dir, child), daemon=True)
+            self.proc.start()
+            child.close()
+
+    def finish(self) -> tuple[int, float]:
+        """Wait for the workbooks; (count, seconds spent writing them). Raises MaturityError on failure."""
+        if self.proc is None:
+            started = time.perf_counter()
+            return _export_workbooks(self.project, self.out_dir), time.perf_counter() - started
+        try:
+            msg = self.conn.recv()
+        except EOFError:
+            msg = ("error", "writing the workbooks failed (the worker stopped)", "")
+        self.proc.join()
+        if msg[0] != "ok":
+            if msg[2]:
+                print(msg[2], file=sys.stderr)
+            raise MaturityError(f"site not built: {msg[1]}")
+        return int(msg[1]), float(msg[2])
+
+    def cancel(self) -> None:
+        if self.proc is not None and self.proc.is_alive():
+            self.proc.terminate()
+            self.proc.join()
+
+
+def _write_history(history: Any, project: Project, site: Path) -> None:
+    if history is None or not getattr(history, "available", False):
+        return
+    out = site / "history"
+    out.mkdir(parents=True, exist_ok=True)
+    fields = ["team", "commit", "date", "framework", "level", "percent", "headline"]
+    for team in project.teams:
+        rows = pages.history_rows(history, team.id)
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        (out / f"{team.id}.csv").write_text(buf.getvalue(), encoding="utf-8")
+        (out / f"{team.id}.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
+
+
+def build_site(
+    root: Path | None = None,
+    site_dir: Path | None = None,
+    docs_dir: Path | None = None,
+    *,
+    workbooks: bool = True,
+    history: bool = True,
+    parallel: bool = True,
+) -> BuildResult:
+    """Validate, generate the pages, build them with MkDocs and swap the result into ``site_dir``."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    root = (root or find_root()).resolve()
+    project = load_valid_project(root)
+    timings["load+validate"] = time.perf_counter() - t0
+
+    site_dir = (site_dir or root / "site").resolve()
+    if docs_dir is not None:
+        _check_site_dir(site_dir, root, Path(docs_dir).resolve())
+    else:
+        _check_site_dir(site_dir, root, Path(tempfile.gettempdir()) / "maturity-docs")
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp_docs = None if docs_dir is not None else tempfile.mkdtemp(prefix="maturity-docs-")
+    docs = Path(docs_dir).resolve() if docs_dir is not None else Path(tmp_docs)  # type: ignore[arg-type]
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    downloads_tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.downloads-", dir=site_dir.parent))
+    wb: _Workbooks | None = None
+    try:
+        try:
+            render.prepare(docs)
+        except (FileExistsError, NotADirectoryError):
+            raise MaturityError(
+                f"refusing to write pages into {docs}: it is not empty and was not written by `maturity build`"
+            ) from None
+        cfg_path = config_file(root)
+        export_available = workbooks and workbook_exporter() is not None
+        with mkdocs_logging():
+            cfg = load_mkdocs_config(cfg_path, docs_dir=str(docs), site_dir=str(staging), strict=True)
+
+        t = time.perf_counter()
+        hist = load_history(root, project) if history else None
+        timings["history"] = time.perf_counter() - t
+
+        if export_available:
+            wb = _Workbooks(project, downloads_tmp, parallel)
+
+        t = time.perf_counter()
+        org = pages.collect(project, site_options(cfg, export_available), hist)
+        files = render.render_pages(org, docs)
+        timings["pages"] = time.perf_counter() - t
+        cfg["nav"] = merge_nav(cfg.get("nav"), render.nav(org))
+
+        t = time.perf_counter()
+        with mkdocs_logging():
+            try:
+                mkdocs_build(cfg)
+            except MkDocsException as exc:
+                raise MaturityError(f"site not built: MkDocs failed: {exc.format_message()}") from None
+        timings["mkdocs"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        n_workbooks = 0
+        if wb is not None:
+            n_workbooks, spent = wb.finish()
+            timings["workbooks"] = spent
+            timings["workbooks (wait)"] = time.perf_counter() - t
+            os.replace(downloads_tmp, staging / "downloads")
+        _write_history(hist, project, staging)
+        (staging / SITE_MARKER).write_text("Built by `maturity build`.\n", encoding="utf-8")
+
+        t = time.perf_counter()
+        _swap(staging, site_dir)
+        timings["swap"] = time.perf_counter() - t
+    except BaseException:
+        if wb is not None:
+            wb.cancel()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(downloads_tmp, ignore_errors=True)
+        if tmp_docs is not None:
+            shutil.rmtree(tmp_docs, ignore_errors=True)
+    timings["total"] = time.perf_counter() - t0
+    md_pages = sum(1 for f in files if f.suffix == ".md")
+    return BuildResult(site_dir, md_pages, len(project.teams), n_workbooks, timings)
+
+
+def _swap(staging: Path, site_dir: Path) -> None:
+    """Put the new site in place; the old one is removed only once the new one is there."""
+    if not site_dir.exists():
+        os.replace(staging, site_dir)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.old-", dir=site_dir.parent))
+    old.rmdir()
+    os.replace(site_dir, old)
+    try:
+        os.replace(staging, site_dir)
+    except OSError:
+        os.replace(old, site_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_command(args: argparse.Namespace) -> int:
+    """``maturity build [--site-dir DIR] [--docs-dir DIR]``."""
+    result = build_site(args.root, args.site_dir, args.docs_dir)
+    t = result.timings
+    print(
+        f"built {result.site_dir}: {result.teams} teams, {result.pages} pages, {result.workbooks} workbooks "
+        f"in {t['total']:.1f} s (pages {t['pages']:.1f} s, MkDocs {t['mkdocs']:.1f} s)"
+    )
+    return EXIT_OK
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    """``maturity serve``: live preview; see :mod:`generator.site.serve`."""
+    from generator.site.serve import serve
+
+    return serve(args.root, getattr(args, "dev_addr", "127.0.0.1:8000"))
+
+
+__all__ = ["BuildResult", "Problems", "build_command", "build_site", "merge_nav", "serve_command"]

@@ -1,0 +1,65 @@
+"""Where every generated page and file lives, and relative links between them.
+
+Markdown links use source paths (``team/x.md``) and MkDocs resolves them; raw HTML
+blocks need real URLs, computed here the way MkDocs lays pages out.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+HOME = "index.md"
+FRAMEWORKS = "frameworks.md"
+TEAMS = "teams.md"
+ABOUT = "about.md"
+
+
+def framework_page(framework_id: str) -> str:
+    return f"framework/{framework_id}.md"
+
+
+def team_page(team_id: str) -> str:
+    return f"team/{team_id}.md"
+
+
+def team_workbook(team_id: str) -> str:
+    return f"downloads/{team_id}.xlsx"
+
+
+def blank_workbook(framework_id: str) -> str:
+    return f"downloads/blank-{framework_id}.xlsx"
+
+
+def team_history(team_id: str, ext: str) -> str:
+    return f"history/{team_id}.{ext}"
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Turns source paths into URLs relative to the page being written."""
+
+    directory_urls: bool = True
+
+    def url(self, src: str) -> str:
+        """The site URL of a page (``team/x.md`` -> ``team/x/``) or a plain file (unchanged)."""
+        if not src.endswith(".md"):
+            return src
+        stem = src[:-3]
+        base = posixpath.basename(stem)
+        if base in ("index", "README"):
+            parent = posixpath.dirname(stem)
+            return (
+                (parent + "/" if parent else "") if self.directory_urls else (f"{parent}/index.html" if parent else "index.html")
+            )
+        return f"{stem}/" if self.directory_urls else f"{stem}.html"
+
+    def href(self, target: str, page: str) -> str:
+        """A link from ``page`` (a source path) to ``target`` (a source path or file)."""
+        here = self.url(page)
+        here_dir = here.rstrip("/") if here.endswith("/") or not here else posixpath.dirname(here)
+        there = self.url(target)
+        rel = posixpath.relpath(there or ".", here_dir or ".")
+        if there.endswith("/") or not there:
+            rel = rel.rstrip("/") + "/" if rel != "." else "./"
+        return rel

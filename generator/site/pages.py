@@ -1,0 +1,518 @@
+"""From the model and the scores to page contexts: plain data the templates render, no I/O, no MkDocs.
+
+The bulky per-team answer listing is built here as one HTML string (escaped), because
+Python-Markdown is slow on large Markdown tables and leaves raw HTML blocks alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.model import CUMULATIVE, PERCENTAGE, REQUIRED, RUBRIC_RULE, Framework, Team
+from generator.project import Project
+from generator.scoring import FrameworkScore, score
+from generator.site import charts, links
+from generator.site.escape import html_text, safe_url
+
+#: Blockers listed in full on a team page; the rest go behind a "more" fold.
+BLOCKERS_SHOWN = 8
+RULE_TEXT = {
+    CUMULATIVE: "Cumulative levels: a section is at level L when every statement at levels up to L is met (yes or n/a); "
+    "the framework level is the lowest section level.",
+    RUBRIC_RULE: "Rubric: each section is rated by picking the level description that fits; the framework level is the lowest.",
+    REQUIRED: "Required set: met when every statement of the named sections is met.",
+    PERCENTAGE: "Weighted percentage: the weighted share of the answer scores, per section and overall; n/a is left out, "
+    "unanswered counts as not met.",
+}
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """What the pages need to know about the site around them."""
+
+    repo_url: str = ""
+    edit_uri: str = ""
+    directory_urls: bool = True
+    downloads: bool = True
+    site_name: str = "MLOps maturity"
+
+    def repo_file_url(self, path: str, edit: bool) -> str | None:
+        """A link to a file of the repository (edit or view), or None when ``repo_url`` is unset."""
+        if not self.repo_url or not path:
+            return None
+        uri = self.edit_uri or "edit/main/"
+        if not edit:
+            uri = uri.replace("edit/", "blob/", 1)
+        if uri.startswith(("http://", "https://")):
+            base = uri
+        else:
+            base = self.repo_url.rstrip("/") + "/" + uri.lstrip("/")
+        return base.rstrip("/") + "/" + path.lstrip("/")
+
+
+@dataclass
+class Org:
+    """The whole organisation, scored once: what every page is drawn from."""
+
+    project: Project
+    frameworks: list[Framework]
+    teams: list[Team]
+    scores: dict[str, dict[str, FrameworkScore]]
+    options: SiteOptions
+    history: Any = None  # generator.review.history.History, when available
+    urls: links.Urls = field(default_factory=links.Urls)
+
+
+def collect(project: Project, options: SiteOptions, history: Any = None) -> Org:
+    """Score every team against every framework it answered."""
+    frameworks = sorted(project.frameworks.values(), key=lambda f: f.title.lower())
+    teams = sorted(project.teams, key=lambda t: (t.group.lower(), t.name.lower(), t.id))
+    scores = {t.id: {fid: score(project.frameworks[fid], fa) for fid, fa in t.frameworks.items()} for t in teams}
+    return Org(project, frameworks, teams, scores, options, history, links.Urls(options.directory_urls))
+
+
+# -- small helpers ---------------------------------------------------------------
+
+
+def level_label(fw: Framework, number: int | None) -> str:
+    return fw.level_name(number)
+
+
+def citation_text(fw: Framework, cit: Any) -> str:
+    if cit is None:
+        return ""
+    src = fw.source(cit.source)
+    return f"{src.title if src else cit.source}, {cit.ref}"
+
+
+def target_text(fw: Framework, sc: FrameworkScore) -> str:
+    t = sc.target
+    if t is None:
+        return "no target"
+    if t.level is not None:
+        return level_label(fw, t.level)
+    return f"{t.percent:g}%"
+
+
+def target_state(sc: FrameworkScore) -> str:
+    met = sc.target_met
+    return "none" if met is None else ("met" if met else "below")
+
+
+def percent_text(value: float | None) -> str:
+    return "not assessed" if value is None else f"{value:.0f}%"
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One column of a distribution: a label, its team count, and its heat ratio."""
+
+    label: str
+    count: int
+    ratio: float | None
+
+
+def distribution(fw: Framework, scores: Sequence[FrameworkScore | None]) -> list[Bucket]:
+    """How many teams are at each level (levelled frameworks), mature or not (required set), or per score band."""
+    kind = fw.headline_rule.kind
+    not_assessed = sum(1 for s in scores if s is None or s.headline.ratio is None)
+    assessed = [s for s in scores if s is not None and s.headline.ratio is not None]
+    out: list[Bucket] = []
+    if kind in (CUMULATIVE, RUBRIC_RULE) and fw.levels:
+        lo, hi = fw.levels[0].number, fw.levels[-1].number
+        below = sum(1 for s in assessed if s.level is None)
+        if kind == CUMULATIVE:
+            out.append(Bucket(f"below level {lo}", below, 0.0))
+        for lv in fw.levels:
+            ratio = (lv.number - lo) / (hi - lo) if hi > lo else 1.0
+            out.append(Bucket(f"{lv.number} {lv.name}", sum(1 for s in assessed if s.level == lv.number), ratio))
+    elif kind == REQUIRED:
+        rule = fw.headline_rule
+        met = sum(1 for s in assessed if s.required and s.required[0].met)
+        out.append(Bucket("not yet", len(assessed) - met, 0.0))
+        out.append(Bucket(rule.name, met, 1.0))
+    else:
+        bands = [(0, 20), (20, 40), (40, 60), (60, 80), (80, 101)]
+        for lo_, hi_ in bands:
+            n = sum(1 for s in assessed if s.percent is not None and lo_ <= s.percent < hi_)
+            out.append(Bucket(f"{lo_}-{min(hi_, 100)}%", n, (lo_ + 10) / 100))
+    out.append(Bucket("not assessed", not_assessed, None))
+    return out
+
+
+# -- home ------------------------------------------------------------------------
+
+
+def home_context(org: Org) -> dict[str, Any]:
+    """The organisation at a glance: counts, the heatmap, the distribution per framework."""
+    page = links.HOME
+    fws = org.frameworks
+    head = "".join(
+        f'<th scope="col"><a href="{org.urls.href(links.framework_page(f.id), page)}">{escape(f.title)}</a></th>' for f in fws
+    )
+    rows = []
+    for t in org.teams:
+        cells = []
+        for f in fws:
+            sc = org.scores[t.id].get(f.id)
+            if sc is None:
+                cells.append('<td class="hm hm-na">not assessed</td>')
+            else:
+                cells.append(f'<td class="hm {charts.bucket(sc.headline.ratio)}">{escape(sc.headline.text)}</td>')
+        rows.append(
+            f'<tr><th scope="row"><a href="{org.urls.href(links.team_page(t.id), page)}">{escape(t.name)}</a></th>'
+            f"<td>{escape(t.group)}</td>{''.join(cells)}</tr>"
+        )
+    heatmap = Markup(
+        '<div class="mc-scroll" data-search-exclude><table class="mc-heatmap"><thead><tr><th scope="col">Team</th>'
+        f'<th scope="col">Group</th>{head}</tr></thead><tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>"
+    )
+    per_fw = []
+    for f in fws:
+        dist = distribution(f, [org.scores[t.id].get(f.id) for t in org.teams])
+        per_fw.append(
+            {
+                "framework": f,
+                "page": links.framework_page(f.id),
+                "href": org.urls.href(links.framework_page(f.id), page),
+                "buckets": dist,
+                "chart": charts.stacked([(b.label, b.count, b.ratio) for b in dist], f"Teams per result: {f.title}"),
+            }
+        )
+    groups = sorted({t.group for t in org.teams if t.group})
+    return {
+        "site_name": org.options.site_name,
+        "teams": org.teams,
+        "team_count": len(org.teams),
+        "framework_count": len(fws),
+        "group_count": len(groups),
+        "answer_count": sum(len(fa.answers) for t in org.teams for fa in t.frameworks.values()),
+        "frameworks": per_fw,
+        "heatmap": heatmap,
+        "legend": legend(),
+    }
+
+
+def legend() -> Markup:
+    """The colour legend of the heatmap and charts."""
+    items = [("hm-0", "lowest"), ("hm-1", ""), ("hm-2", "middle"), ("hm-3", ""), ("hm-4", "highest"), ("hm-na", "not assessed")]
+    spans = "".join(
+        f'<span class="mc-swatch hm {c}" aria-hidden="true"></span><span class="mc-legend-text">{t}</span>' for c, t in items
+    )
+    return Markup(f'<p class="mc-legend" data-search-exclude>{spans}</p>')
+
+
+# -- frameworks ------------------------------------------------------------------
+
+
+def frameworks_context(org: Org) -> dict[str, Any]:
+    return {
+        "frameworks": [
+            {"framework": f, "page": links.framework_page(f.id), "teams": sum(1 for t in org.teams if f.id in t.frameworks)}
+            for f in org.frameworks
+        ],
+        "downloads": org.options.downloads,
+    }
+
+
+def framework_context(org: Org, fw: Framework) -> dict[str, Any]:
+    """Everything a framework page shows: sources, scale, rules, levels, statements, distribution."""
+    page = links.framework_page(fw.id)
+    dist = distribution(fw, [org.scores[t.id].get(fw.id) for t in org.teams])
+    sources = [
+        {
+            "source": s,
+            "url": safe_url(s.url) if s.url else None,
+            "byline": ", ".join(x for x in (s.author, s.publisher, s.date) if x),
+        }
+        for s in fw.sources
+    ]
+    sections = []
+    for sec in fw.walk_sections():
+        statements = [
+            {
+                "st": st,
+                "cite": citation_text(fw, st.citation),
+                "level": level_label(fw, st.level) if st.level is not None and fw.levels else "",
+                "choices": [
+                    {"choice": c, "level": level_label(fw, c.level), "cite": citation_text(fw, c.citation)} for c in st.choices
+                ],
+            }
+            for st in sec.statements
+        ]
+        sections.append({"section": sec, "heading": "#" * min(6, sec.depth + 3), "statements": statements})
+    return {
+        "fw": fw,
+        "sources": sources,
+        "rules": [{"rule": r, "text": RULE_TEXT[r.kind]} for r in fw.rules],
+        "levels": [{"level": lv, "cite": citation_text(fw, lv.citation)} for lv in fw.levels],
+        "sections": sections,
+        "distribution": dist,
+        "chart": charts.columns([(b.label, b.count, b.ratio) for b in dist], f"Teams per result: {fw.title}"),
+        "assessed": sum(1 for t in org.teams if fw.id in t.frameworks),
+        "team_count": len(org.teams),
+        "blank_workbook": org.urls.href(links.blank_workbook(fw.id), page) if org.options.downloads else None,
+        "statement_count": len(fw.statements),
+    }
+
+
+# -- teams -----------------------------------------------------------------------
+
+
+def teams_context(org: Org) -> dict[str, Any]:
+    """The team directory: per group, a heading per team (what search finds) and one line about it.
+
+    Team pages themselves are left out of the search index (their bulky tables made the index,
+    and the build, several times larger); a search for a team's name lands on its entry here.
+    """
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for t in org.teams:
+        results = org.scores[t.id]
+        groups.setdefault(t.group or "No group", []).append(
+            {
+                "team": t,
+                "page": links.team_page(t.id),
+                "owners": ", ".join(t.owners),
+                "frameworks": len(results),
+                "targets": sum(1 for s in results.values() if s.target is not None),
+                "met": sum(1 for s in results.values() if s.target_met),
+            }
+        )
+    return {"team_count": len(org.teams), "groups": sorted(groups.items(), key=lambda kv: kv[0].lower())}
+
+
+def _status_class(fw: Framework, sc: FrameworkScore, sid: str) -> tuple[str, str]:
+    r = sc.by_id[sid]
+    st = r.statement
+    if r.answer is None:
+        return "ans-none", "not assessed"
+    if st.is_rubric:
+        return "ans-rubric", level_label(fw, int(r.answer.value))
+    opt = r.option
+    label = opt.label if opt else r.answer.value
+    if opt is None:
+        return "ans-none", label
+    if opt.na:
+        return "ans-na", label
+    if opt.meets:
+        return "ans-yes", label
+    return ("ans-partial" if (opt.score or 0) > 0 else "ans-no"), label
+
+
+def _evidence_html(items: Sequence[str], options: SiteOptions) -> str:
+    out = []
+    for item in items:
+        url = safe_url(item)
+        if url is not None and not url.startswith(("http://", "https://", "mailto:")):
+            url = options.repo_file_url(url, edit=False)
+        if url is None:
+            out.append(f"<code>{escape(item)}</code>")
+        else:
+            out.append(f'<a href="{escape(url)}" rel="nofollow noopener">{escape(item)}</a>')
+    return "<br>".join(out)
+
+
+def answers_table(fw: Framework, sc: FrameworkScore, options: SiteOptions) -> Markup:
+    """Every statement of the framework with the team's answer, note, evidence and date (one HTML block).
+
+    Kept to few elements per row: MkDocs parses this HTML twice (Markdown, search), so tags cost build time.
+    """
+    rows = []
+    for r in sc.results:
+        st = r.statement
+        cls, label = _status_class(fw, sc, st.id)
+        a = r.answer
+        answer = escape(label)
+        if a is not None and a.assessed:
+            answer += f" · {a.assessed.isoformat()}"
+        notes = html_text(a.note) if a and a.note else ""
+        if a and a.evidence:
+            notes = f"{notes}<br>{_evidence_html(a.evidence, options)}" if notes else _evidence_html(a.evidence, options)
+        rows.append(f'<tr><td>{escape(st.id)}</td><td>{escape(st.text)}</td><td class="{cls}">{answer}</td><td>{notes}</td></tr>')
+    return Markup(
+        '<div class="mc-scroll"><table class="mc-answers"><thead><tr><th scope="col">Id</th><th scope="col">Statement</th>'
+        '<th scope="col">Answer · assessed</th><th scope="col">Note and evidence</th></tr>'
+        "</thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>"
+    )
+
+
+def _chart(fw: Framework, sc: FrameworkScore) -> Markup:
+    rows: list[charts.Bar] = []
+    if fw.has_rule(RUBRIC_RULE):
+        lo, hi = (fw.levels[0].number, fw.levels[-1].number) if fw.levels else (0, 1)
+        for d in sc.dimensions:
+            ratio = None if d.level is None else ((d.level - lo) / (hi - lo) if hi > lo else 1.0)
+            rows.append(charts.Bar(d.section.title, ratio, "not assessed" if d.level is None else f"Level {d.level}"))
+        return charts.bars(rows, f"{fw.title}: level per section")
+    dims = {d.section.id: d for d in sc.dimensions}
+    for ss in sc.sections:
+        if ss.section.depth != 0:
+            continue
+        pct = ss.percent
+        text = percent_text(pct)
+        d = dims.get(ss.section.id)
+        if d is not None:
+            text = f"{'below ' + str(fw.levels[0].number) if d.level is None else 'Level ' + str(d.level)} · {text}"
+        rows.append(charts.Bar(ss.section.title, None if pct is None else pct / 100, text))
+    marker = None
+    if sc.target is not None and sc.target.percent is not None:
+        marker = sc.target.percent / 100
+    return charts.bars(rows, f"{fw.title}: score per section", marker, "target" if marker is not None else "")
+
+
+def _blockers(fw: Framework, sc: FrameworkScore) -> list[dict[str, Any]]:
+    out = []
+    for sid in sc.blockers:
+        r = sc.by_id[sid]
+        st = r.statement
+        cls, label = _status_class(fw, sc, sid)
+        nxt = None
+        if st.is_rubric and r.answer is not None:
+            nxt = st.choice(int(r.answer.value) + 1)
+        out.append(
+            {
+                "id": st.id,
+                "text": st.text,
+                "level": level_label(fw, st.level) if st.level is not None else "",
+                "status": label,
+                "cls": cls,
+                "next": nxt.text if nxt else "",
+                "section": (fw.section(st.section).title if fw.section(st.section) else st.section),  # type: ignore[union-attr]
+            }
+        )
+    return out
+
+
+def _required(fw: Framework, sc: FrameworkScore) -> list[dict[str, Any]]:
+    out = []
+    for req in sc.required:
+        missing = [
+            {"id": i, "text": fw.by_id[i].text, "status": _status_class(fw, sc, i)} for i in (*req.unmet, *req.not_assessed)
+        ]
+        out.append({"req": req, "missing": missing})
+    return out
+
+
+def team_context(org: Org, team: Team) -> dict[str, Any]:
+    """A team page: per framework its result against target, a chart, the gaps, every answer; history; downloads."""
+    page = links.team_page(team.id)
+    opts = org.options
+    results = org.scores[team.id]
+    overview = []
+    sections = []
+    for fw in org.frameworks:
+        sc = results.get(fw.id)
+        overview.append(
+            {
+                "fw": fw,
+                "page": links.framework_page(fw.id),
+                "href": org.urls.href(links.framework_page(fw.id), page),
+                "headline": sc.headline.text if sc else "not assessed",
+                "cls": charts.bucket(sc.headline.ratio if sc else None),
+                "target": target_text(fw, sc) if sc else "",
+                "target_state": target_state(sc) if sc else "none",
+                "answered": sum(1 for r in sc.results if r.assessed) if sc else 0,
+                "total": len(fw.statements),
+            }
+        )
+        if sc is None:
+            continue
+        blockers = _blockers(fw, sc)
+        sections.append(
+            {
+                "fw": fw,
+                "sc": sc,
+                "page": links.framework_page(fw.id),
+                "href": org.urls.href(links.framework_page(fw.id), page),
+                "headline": sc.headline.text,
+                "level": level_label(fw, sc.level) if fw.has_levels else "",
+                "next_level": level_label(fw, sc.next_level) if sc.next_level is not None else "",
+                "percent": percent_text(sc.percent),
+                "target": target_text(fw, sc),
+                "target_state": target_state(sc),
+                "chart": _chart(fw, sc),
+                "blockers": blockers[:BLOCKERS_SHOWN],
+                "more_blockers": blockers[BLOCKERS_SHOWN:],
+                "required": _required(fw, sc),
+                "answers": answers_table(fw, sc, opts),
+                "answered": sum(1 for r in sc.results if r.assessed),
+            }
+        )
+    return {
+        "team": team,
+        "owners": ", ".join(team.owners),
+        "overview": overview,
+        "sections": sections,
+        "edit_url": opts.repo_file_url(team.path, edit=True),
+        "source_url": opts.repo_file_url(team.path, edit=False),
+        "workbook": org.urls.href(links.team_workbook(team.id), page) if opts.downloads and team.frameworks else None,
+        "history": history_context(org, team),
+        "teams_href": org.urls.href(links.TEAMS, page),
+    }
+
+
+# -- history ---------------------------------------------------------------------
+
+
+def _history_value(fw: Framework | None, level: int | None, percent: float | None) -> float | None:
+    if percent is not None:
+        return percent
+    if fw is not None and level is not None and fw.levels:
+        lo, hi = fw.levels[0].number, fw.levels[-1].number
+        return 100.0 * (level - lo) / (hi - lo) if hi > lo else 100.0
+    return None
+
+
+def history_context(org: Org, team: Team) -> dict[str, Any]:
+    """The history chart and download links, or why there is none."""
+    h = org.history
+    page = links.team_page(team.id)
+    if h is None or not getattr(h, "available", False):
+        return {"available": False, "chart": Markup(""), "shallow": False, "points": 0}
+    points = h.points.get(team.id, ())
+    series = []
+    by_fw: dict[str, list[tuple[dt.datetime, float]]] = {}
+    for p in points:
+        value = _history_value(org.project.frameworks.get(p.framework), p.level, p.percent)
+        if value is not None:
+            by_fw.setdefault(p.framework, []).append((p.date, value))
+    for fid, pts in by_fw.items():
+        fw = org.project.frameworks.get(fid)
+        series.append(charts.Series(fw.title if fw else fid, tuple(pts)))
+    return {
+        "available": True,
+        "shallow": bool(getattr(h, "shallow", False)),
+        "points": len(points),
+        "chart": charts.history(series, f"{team.name}: score over time") if series else Markup(""),
+        "csv": org.urls.href(links.team_history(team.id, "csv"), page),
+        "json": org.urls.href(links.team_history(team.id, "json"), page),
+    }
+
+
+def history_rows(history: Any, team_id: str) -> list[dict[str, Any]]:
+    """The team's history as plain rows (for the CSV and JSON files on the site)."""
+    if history is None or not getattr(history, "available", False):
+        return []
+    return [
+        {
+            "team": team_id,
+            "commit": p.commit,
+            "date": p.date.isoformat(),
+            "framework": p.framework,
+            "level": p.level,
+            "percent": None if p.percent is None else round(p.percent, 2),
+            "headline": p.headline,
+        }
+        for p in history.points.get(team_id, ())
+    ]
+
+
+def overview_of(org: Org) -> Mapping[str, int]:
+    """Counts used by the about page."""
+    return {"teams": len(org.teams), "frameworks": len(org.frameworks)}

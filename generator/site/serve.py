@@ -1,0 +1,105 @@
+"""``maturity serve``: MkDocs' live-reload server over pages regenerated whenever a framework or answer file changes.
+
+A small polling thread watches ``frameworks/``, ``answers/`` and ``site_templates/``; on a
+change it reloads the project and rewrites only the pages whose text changed. MkDocs
+watches the generated folder and rebuilds, and the open page reloads itself.
+Invalid input is reported on the console and the last good pages stay up.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from generator.problems import MaturityError
+from generator.project import find_root, load_project
+from generator.site import build, pages, render
+
+POLL_SECONDS = 0.5
+WATCHED = ("frameworks", "answers", "site_templates")
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file under the watched folders."""
+    out: dict[str, tuple[int, int]] = {}
+    for name in WATCHED:
+        folder = root / name
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue
+                if path.is_file():
+                    out[str(path)] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+class Regenerator:
+    """Regenerates the pages into ``docs`` from the project at ``root``."""
+
+    def __init__(
+        self, root: Path, docs: Path, options: pages.SiteOptions, nav: list[object], configured_nav: list[object] | None
+    ):
+        self.root, self.docs, self.options, self.nav, self.configured_nav = root, docs, options, nav, configured_nav
+        self.history = None
+
+    def run(self) -> bool:
+        """Regenerate; False (and the problems printed) when the input is invalid."""
+        project = load_project(self.root)
+        if project.problems:
+            for p in project.problems.sorted():
+                print(p, file=sys.stderr)
+            print("maturity: pages not updated until the errors above are fixed", file=sys.stderr)
+            return False
+        org = pages.collect(project, self.options, self.history)
+        render.render_pages(org, self.docs)
+        self.nav[:] = build.merge_nav(self.configured_nav, render.nav(org))  # type: ignore[arg-type]
+        return True
+
+
+def watch(root: Path, regen: Regenerator, stop: threading.Event, interval: float = POLL_SECONDS) -> None:
+    """Poll the watched folders until ``stop`` is set; regenerate on every change."""
+    last = snapshot(root)
+    while not stop.wait(interval):
+        now = snapshot(root)
+        if now != last:
+            last = now
+            try:
+                if regen.run():
+                    print("maturity: pages regenerated", file=sys.stderr)
+            except Exception as exc:  # noqa: BLE001 - keep serving; report and wait for the next change
+                print(f"maturity: error: regenerating the pages failed: {exc}", file=sys.stderr)
+
+
+def serve(root: Path | None, dev_addr: str = "127.0.0.1:8000") -> int:
+    """Build the pages, start the watcher and MkDocs' live-reload server (until interrupted)."""
+    import logging
+
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    root = (root or find_root()).resolve()
+    build.load_valid_project(root)
+    docs = Path(tempfile.mkdtemp(prefix="maturity-serve-"))
+    stop = threading.Event()
+    try:
+        render.prepare(docs)
+        cfg_path = build.config_file(root)
+        with build.mkdocs_logging():
+            cfg = build.load_mkdocs_config(cfg_path, docs_dir=str(docs))
+        nav: list[object] = []
+        regen = Regenerator(root, docs, build.site_options(cfg, downloads=False), nav, cfg.get("nav"))
+        regen.history = build.load_history(root, load_project(root))
+        if not regen.run():
+            raise MaturityError("the site cannot be previewed until the errors are fixed")
+        thread = threading.Thread(target=watch, args=(root, regen, stop), daemon=True)
+        thread.start()
+        with build.mkdocs_logging(logging.INFO):
+            mkdocs_serve(str(cfg_path), docs_dir=str(docs), dev_addr=dev_addr, nav=nav, livereload=True)
+    finally:
+        stop.set()
+        shutil.rmtree(docs, ignore_errors=True)
+    return 0

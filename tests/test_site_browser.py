@@ -1,0 +1,209 @@
+"""The built site in a real browser (Chromium through Playwright), and the live preview of `maturity serve`."""
+
+from __future__ import annotations
+
+import functools
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from generator.site.build import build_site
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+
+TEAMS = {
+    "orion": """\
+team: orion
+name: Orion Forecasting
+group: Logistics
+frameworks:
+  demo:
+    target: 2
+    answers:
+      b1: "yes"
+      r1: "yes"
+      b2:
+        answer: "no"
+        note: "NOTE"
+        evidence: ["https://example.com/ok"]
+""",
+    "vega": """\
+team: vega
+name: Vega Recommendations
+group: Search
+frameworks:
+  demo:
+    answers: {b1: "no"}
+  rub:
+    answers: {strategy: 2, people: 1}
+""",
+}
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:  # keep the test output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import textwrap
+
+    from conftest import DEMO_FRAMEWORK, RUBRIC_FRAMEWORK
+
+    root = tmp_path_factory.mktemp("org")
+    (root / "frameworks").mkdir()
+    (root / "answers").mkdir()
+    (root / "frameworks" / "demo.yaml").write_text(DEMO_FRAMEWORK, encoding="utf-8")
+    (root / "frameworks" / "rub.yaml").write_text(RUBRIC_FRAMEWORK, encoding="utf-8")
+    for tid, text in TEAMS.items():
+        # The note is a YAML double-quoted string: escape what YAML would read.
+        note = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')
+        (root / "answers" / f"{tid}.yaml").write_text(textwrap.dedent(text).replace("NOTE", note), encoding="utf-8")
+    site = root / "site"
+    build_site(root, site, history=False)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    dialogs: list[str] = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.dialogs = dialogs  # type: ignore[attr-defined]
+    outside: list[str] = []
+    pg.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else outside.append(r.url))
+    pg.outside = outside  # type: ignore[attr-defined]
+    try:
+        yield pg
+    finally:
+        ctx.close()
+
+
+def _search(page: Page, words: str, expected: str) -> str:
+    """Type into Material's search box; the text of the first result that mentions ``expected``."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("")
+    page.keyboard.type(words, delay=20)
+    hit = page.locator(".md-search-result__item").filter(has_text=expected).first
+    hit.wait_for(timeout=10_000)
+    return hit.inner_text()
+
+
+def test_home_team_level_chart(built: str, page: Page) -> None:
+    page.goto(built)
+    assert page.locator("table.mc-heatmap tbody tr").count() == 2
+    page.click("table.mc-heatmap a:has-text('Orion Forecasting')")
+    page.wait_for_url("**/team/orion/")
+    assert page.locator("h1").inner_text().rstrip("¶").strip() == "Orion Forecasting"
+    badge = page.locator(".mc-result .mc-badge").first.inner_text()
+    assert badge == "Level 1"
+    svg = page.locator("figure.mc-figure svg.mc-bars").first
+    box = svg.bounding_box()
+    assert box is not None and box["width"] > 100 and box["height"] > 20
+    assert svg.locator("rect.mc-bar").count() >= 1
+    assert page.outside == []  # type: ignore[attr-defined]  # no CDN, no fonts, no API calls
+
+
+def test_search_finds_team_and_statement(built: str, page: Page) -> None:
+    page.goto(built)
+    assert "Demo levels" in _search(page, "retraining triggered", "Retraining is triggered by monitoring")
+    assert "Vega Recommendations" in _search(page, "Vega", "Vega Recommendations")
+    hit = page.locator(".md-search-result a[href*='teams/'][href$='#team-vega']").first
+    hit.click()
+    page.locator("#team-vega a[href*='team/vega']").click()
+    page.wait_for_url("**/team/vega/")
+    assert page.locator("h1").inner_text().rstrip("¶").strip() == "Vega Recommendations"
+
+
+def test_hostile_note_is_text_and_nothing_runs(built: str, page: Page) -> None:
+    page.goto(built + "team/orion/")
+    page.locator("details.mc-answers-fold summary").first.click()
+    note = page.locator("table.mc-answers td:nth-child(4)").filter(has_text="onerror").first
+    assert note.inner_text().splitlines()[0].strip() == HOSTILE
+    assert page.locator("table.mc-answers img, table.mc-answers script").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    page.wait_for_timeout(300)
+    assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 - localhost only
+        return resp.read().decode("utf-8")
+
+
+def test_serve_updates_the_page_when_an_answer_file_changes(tmp_path: Path) -> None:
+    import textwrap
+
+    from conftest import DEMO_FRAMEWORK
+
+    (tmp_path / "frameworks").mkdir()
+    (tmp_path / "answers").mkdir()
+    (tmp_path / "frameworks" / "demo.yaml").write_text(DEMO_FRAMEWORK, encoding="utf-8")
+    answers = tmp_path / "answers" / "orion.yaml"
+    answers.write_text(textwrap.dedent(TEAMS["orion"]).replace("NOTE", "first"), encoding="utf-8")
+    port = _free_port()
+    cmd = [sys.executable, "-m", "generator", "--root", str(tmp_path), "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        url = f"http://127.0.0.1:{port}/team/orion/"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert "Level 1" in _get(url)
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+                assert time.monotonic() < deadline, "the preview did not start"
+                time.sleep(0.3)
+        answers.write_text(answers.read_text(encoding="utf-8").replace('answer: "no"', 'answer: "yes"'), encoding="utf-8")
+        changed_at = time.monotonic()
+        while "Level 2" not in _get(url):
+            assert time.monotonic() - changed_at < 10, "the page was not updated within 10 s"
+            time.sleep(0.3)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -1,0 +1,254 @@
+"""The site build: pages from templates, escaping, golden pages, failed builds leave the old site alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import types
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.problems import MaturityError
+from generator.project import load_project
+from generator.site import charts, pages, render
+from generator.site.build import build_site, merge_nav
+from generator.site.escape import md_block, md_inline, safe_url
+from generator.site.links import Urls
+
+GOLDEN = Path(__file__).parent / "golden"
+HOSTILE_NOTE = "<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3)) {: onclick=alert(4)}"
+
+ALPHA = """\
+team: alpha
+name: "Alpha <b>Models</b> & *friends*"
+group: Payments
+owners: ["@org/alpha"]
+description: Scores card payments.
+frameworks:
+  demo:
+    target: 2
+    assessed: 2026-01-02
+    answers:
+      b1: "yes"
+      b2:
+        answer: partial
+        note: "HOSTILE"
+        evidence: ["https://example.com/pipelines", "docs/runbook.md"]
+      r1: "no"
+  rub:
+    answers:
+      strategy: 1
+      people: 2
+"""
+
+BETA = """\
+team: beta
+name: Beta Search
+group: Search
+frameworks:
+  demo:
+    target: 80%
+    answers: {b1: "yes", b2: "yes", r1: "yes", r2: n/a}
+"""
+
+
+def write_teams(repo) -> None:  # type: ignore[no-untyped-def]
+    repo.team("alpha", ALPHA.replace("HOSTILE", HOSTILE_NOTE.replace('"', '\\"')))
+    repo.team("beta", BETA)
+
+
+# -- escaping ------------------------------------------------------------------
+
+
+def test_md_inline_neutralises_html_and_markdown() -> None:
+    out = md_inline("<b>x</b> *y* [z](javascript:1) {: a}\nline")
+    assert "<" not in out and "*" not in out and "[" not in out and "{" not in out and "\n" not in out
+    assert "&lt;b&gt;" in out
+
+
+def test_md_block_keeps_formatting_but_not_html_or_script_links() -> None:
+    out = md_block("**bold** <script>x</script> [a](javascript:alert(1)) [b](https://ok.example)\n[r]: vbscript:x")
+    assert "**bold**" in out and "<script>" not in out and "&lt;script>" in out
+    assert "javascript:" not in out and "vbscript:" not in out and "(https://ok.example)" in out
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://example.com/a?b=1", True),
+        ("docs/runbook.md", True),
+        ("javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("data:text/html,x", False),
+        ("//evil.example", False),
+        ('https://x" onmouseover="y', False),
+        ("http:evil", False),
+    ],
+)
+def test_safe_url(url: str, ok: bool) -> None:
+    assert (safe_url(url) is not None) is ok
+
+
+def test_relative_urls_follow_mkdocs_layout() -> None:
+    assert Urls().href("team/x.md", "index.md") == "team/x/"
+    assert Urls().href("framework/a.md", "team/x.md") == "../../framework/a/"
+    assert Urls().href("downloads/x.xlsx", "team/x.md") == "../../downloads/x.xlsx"
+    assert Urls(directory_urls=False).href("framework/a.md", "team/x.md") == "../framework/a.html"
+
+
+def test_merge_nav_lists_every_framework_where_mkdocs_yml_put_the_frameworks_page() -> None:
+    generated = [{"Frameworks": [{"All frameworks": "frameworks.md"}, {"Demo": "framework/demo.md"}]}]
+    configured = [{"Home": "index.md"}, {"Models": [{"All": "frameworks.md"}]}, {"Extra": "extra.md"}]
+    merged = merge_nav(configured, generated)
+    assert merged[1] == {"Models": [{"All frameworks": "frameworks.md"}, {"Demo": "framework/demo.md"}]}
+    assert merged[0] == {"Home": "index.md"} and merged[2] == {"Extra": "extra.md"}
+
+
+# -- charts --------------------------------------------------------------------
+
+
+def test_charts_are_svg_with_escaped_labels() -> None:
+    svg = charts.bars([charts.Bar("<Build>", 0.5, "50%"), charts.Bar("Run", None, "not assessed")], "t")
+    assert svg.startswith("<svg") and svg.count("mc-bar ") == 1 and "&lt;Build&gt;" in svg
+    t0, t1 = datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2026, 3, 1, tzinfo=timezone.utc)
+    line = charts.history([charts.Series("Demo", ((t0, 20.0), (t1, 80.0)))], "h")
+    assert "<polyline" in line and "2026-03-01" in line
+    assert charts.bucket(None) == "hm-na" and charts.bucket(0.0) == "hm-0" and charts.bucket(1.0) == "hm-4"
+
+
+# -- golden pages --------------------------------------------------------------
+
+
+def _history_for(frameworks) -> object:  # type: ignore[no-untyped-def]
+    point = types.SimpleNamespace
+    pts = (
+        point(
+            commit="a" * 40,
+            date=datetime(2026, 1, 5, tzinfo=timezone.utc),
+            framework="demo",
+            level=0,
+            percent=25.0,
+            headline="Level 0",
+        ),
+        point(
+            commit="b" * 40,
+            date=datetime(2026, 2, 5, tzinfo=timezone.utc),
+            framework="demo",
+            level=0,
+            percent=42.0,
+            headline="Level 0",
+        ),
+    )
+    return types.SimpleNamespace(points={"alpha": pts}, available=True, shallow=False)
+
+
+def _generate(repo, out: Path, history: object = None) -> None:  # type: ignore[no-untyped-def]
+    project = load_project(repo.root)
+    assert not project.problems, project.problems.sorted()
+    options = pages.SiteOptions(repo_url="https://git.example.com/org/maturity", edit_uri="edit/main/", downloads=True)
+    render.render_pages(pages.collect(project, options, history), out)
+
+
+@pytest.mark.parametrize(
+    ("page", "golden"), [("team/alpha.md", "site_team_alpha.md"), ("framework/demo.md", "site_framework_demo.md")]
+)
+def test_golden_pages(repo, tmp_path: Path, page: str, golden: str) -> None:  # type: ignore[no-untyped-def]
+    """Set UPDATE_GOLDEN=1 to rewrite the expected pages after an intended change."""
+    write_teams(repo)
+    out = tmp_path / "docs"
+    _generate(repo, out, _history_for(None))
+    text = (out / page).read_text(encoding="utf-8")
+    if os.environ.get("UPDATE_GOLDEN"):
+        (GOLDEN / golden).write_text(text, encoding="utf-8")
+    assert text == (GOLDEN / golden).read_text(encoding="utf-8")
+
+
+def test_team_page_content(repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write_teams(repo)
+    out = tmp_path / "docs"
+    _generate(repo, out)
+    text = (out / "team/alpha.md").read_text(encoding="utf-8")
+    assert "<script>" not in text and "<img" not in text and 'href="javascript' not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "What blocks Level 1: Basic" in text  # alpha is at level 0; r1 is the basic that blocks
+    assert 'href="https://git.example.com/org/maturity/edit/main/answers/alpha.yaml"' in text
+    assert 'href="../../downloads/alpha.xlsx"' in text
+    assert "History not available." in text
+    assert "<svg" in text
+
+
+# -- whole builds --------------------------------------------------------------
+
+
+def test_build_site_end_to_end(repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write_teams(repo)
+    site = tmp_path / "out" / "site"
+    result = build_site(repo.root, site, tmp_path / "kept-docs")
+    assert result.teams == 2 and (site / "index.html").is_file()
+    assert (site / "team" / "alpha" / "index.html").is_file() and (tmp_path / "kept-docs" / "team" / "alpha.md").is_file()
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    blob = json.dumps(index)
+    assert "Beta Search" in blob  # team names are findable
+    assert "Retraining is triggered by monitoring" in blob  # statements are findable (framework page)
+    assert "onerror" not in blob  # the bulky answer tables are not in the index
+    html = (site / "team" / "alpha" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert not re.search(r"""href=["']?javascript""", html, re.I)
+    assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "team/alpha/" not in re.findall(r'class="md-nav__link"[^>]*href="([^"]+)"', home)  # team pages stay out of the nav
+    assert not [p for p in site.parent.iterdir() if p.name.startswith(".site.")]  # no temp folders left
+
+
+def test_invalid_answers_build_nothing_and_keep_the_old_site(repo, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    write_teams(repo)
+    site = tmp_path / "site"
+    build_site(repo.root, site, history=False)
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    repo.team("beta", BETA.replace('r1: "yes"', 'r1: "maybe"'))
+    code = main(["--root", str(repo.root), "build", "--site-dir", str(site)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert re.search(r"answers/beta\.yaml:\d+:\d+: .*maybe", err) and "site not built" in err
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_mkdocs_failure_keeps_the_old_site(repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write_teams(repo)
+    site = tmp_path / "site"
+    build_site(repo.root, site, history=False)
+    before = (site / "about" / "index.html").read_bytes()
+    # A project's own template overrides the shipped one; a broken link fails the strict MkDocs build.
+    (repo.root / "site_templates").mkdir()
+    (repo.root / "site_templates" / "about.md.j2").write_text("# About\n\n[gone](missing-page.md)\n", encoding="utf-8")
+    with pytest.raises(MaturityError, match="MkDocs"):
+        build_site(repo.root, site, history=False)
+    assert (site / "about" / "index.html").read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]
+
+
+def test_history_files_are_published(repo, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    write_teams(repo)
+    monkeypatch.setattr("generator.site.build.load_history", lambda root, project: _history_for(project.frameworks))
+    site = tmp_path / "site"
+    build_site(repo.root, site)
+    rows = json.loads((site / "history" / "alpha.json").read_text(encoding="utf-8"))
+    assert [r["percent"] for r in rows] == [25.0, 42.0]
+    assert (site / "history" / "alpha.csv").read_text(encoding="utf-8").splitlines()[0].startswith("team,commit,date")
+    html = (site / "team" / "alpha" / "index.html").read_text(encoding="utf-8")
+    assert "mc-history" in html and "History as CSV" in html
+
+
+def test_refuses_to_overwrite_a_folder_that_is_not_a_site(repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write_teams(repo)
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("do not delete", encoding="utf-8")
+    with pytest.raises(MaturityError, match="does not look like a built site"):
+        build_site(repo.root, precious, history=False)
+    assert (precious / "thesis.txt").read_text(encoding="utf-8") == "do not delete"
