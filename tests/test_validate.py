@@ -61,7 +61,7 @@ def test_shipped_frameworks_and_examples_are_valid(capsys: pytest.CaptureFixture
         ("team: x\nname: A\nname: B\n", r"answers/x\.yaml:3:1: duplicate key `name` in answer file \(first defined on line 2\)"),
         ("team: x\nname: A\ngruop: B\n", r"answers/x\.yaml:3:1: unknown key `gruop` in answer file \(did you mean `group`\?\)"),
         ("team: x\nname: A\nowners: alice\n", r"answers/x\.yaml:3:9: owners must be a list, got `alice`"),
-        ("team: x\nname: A\nowners: [alice]\n", r"answers/x\.yaml:3:10: owner `alice` must be a GitHub @user, @org/team or an email"),
+        ("team: x\nname: A\nowners: [alice]\n", r"answers/x\.yaml:3:10: owner `alice` must be a GitHub @user, @org/team"),
         (
             "team: x\nname: A\nframeworks:\n  demoo: {}\n",
             r"answers/x\.yaml:4:3: unknown framework `demoo` \(did you mean `demo`\?\)",
