@@ -22,11 +22,16 @@ test: $(STAMP) system-deps
 serve: $(STAMP)
 	$(VENV)/bin/maturity serve
 
+## Every benchmark (synthetic organisations of 100 and 1000 teams; several minutes)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_validate.py
+	$(PY) benchmarks/bench_workbook.py
+	$(PY) benchmarks/bench_review.py
+	$(PY) benchmarks/bench_site.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check generator tests benchmarks
+	$(VENV)/bin/mypy generator
 
 system-deps:
 	@bash scripts/system-deps.sh

@@ -12,7 +12,7 @@ from yaml.nodes import MappingNode, Node
 
 from generator.model import OWNER, TEAM_ID, Answer, Framework, FrameworkAnswers, Statement, Target, Team
 from generator.problems import Problems
-from generator.yamlsource import Invalid, Reader, load_root, suggest
+from generator.yamlsource import Invalid, Reader, read_document, suggest
 
 TEAM_KEYS = ("$schema", "team", "name", "group", "owners", "description", "frameworks")
 FRAMEWORK_KEYS = ("target", "assessed", "answers")
@@ -150,15 +150,7 @@ class _AnswerReader(Reader):
 def read_team(
     path: Path, frameworks: Mapping[str, Framework], problems: Problems, display: str | None = None, data: bytes | None = None
 ) -> Team | None:
-    """Parse one answer file; None when it has errors (all recorded in ``problems``)."""
-    name = display or str(path)
-    local = Problems()
-    root = load_root(path, local, name, data)
-    team: Team | None = None
-    if root is not None:
-        try:
-            team = _AnswerReader(name, local, frameworks).team(root, path.stem)
-        except Invalid:
-            team = None
-    problems.extend(local)
-    return team if team is not None and not local else None
+    """Parse one answer file (or ``data``, its bytes); None when it has errors (all recorded in ``problems``)."""
+    return read_document(
+        path, problems, display, data, lambda name, local, root: _AnswerReader(name, local, frameworks).team(root, path.stem)
+    )

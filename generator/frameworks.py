@@ -30,7 +30,7 @@ from generator.model import (
     finish_framework,
 )
 from generator.problems import Problems
-from generator.yamlsource import Invalid, Reader, load_root, suggest
+from generator.yamlsource import Invalid, Reader, read_document, suggest
 
 FRAMEWORK_KEYS = (
     "$schema",
@@ -345,15 +345,7 @@ class _FrameworkReader(Reader):
 
 
 def read_framework(path: Path, problems: Problems, display: str | None = None, data: bytes | None = None) -> Framework | None:
-    """Parse one framework file; None when it has errors (all recorded in ``problems``)."""
-    name = display or str(path)
-    local = Problems()
-    root = load_root(path, local, name, data)
-    fw: Framework | None = None
-    if root is not None:
-        try:
-            fw = _FrameworkReader(name, local).framework(root, path.stem)
-        except Invalid:
-            fw = None
-    problems.extend(local)
-    return fw if fw is not None and not local else None
+    """Parse one framework file (or ``data``, its bytes); None when it has errors (all recorded in ``problems``)."""
+    return read_document(
+        path, problems, display, data, lambda name, local, root: _FrameworkReader(name, local).framework(root, path.stem)
+    )

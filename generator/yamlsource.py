@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -136,6 +136,33 @@ def load_root(path: Path, problems: Problems, display: str | None = None, data: 
     name = display or str(path)
     text = read_text(path, problems, name) if data is None else decode(data, name, problems)
     return None if text is None else compose(text, name, problems)
+
+
+T = TypeVar("T")
+
+
+def read_document(
+    path: Path,
+    problems: Problems,
+    display: str | None,
+    data: bytes | None,
+    parse: Callable[[str, Problems, Node], T],
+) -> T | None:
+    """Load one file and ``parse(display_name, problems, root)`` it.
+
+    None when anything in the file is wrong; every problem is added to ``problems``.
+    """
+    name = display or str(path)
+    local = Problems()
+    root = load_root(path, local, name, data)
+    result: T | None = None
+    if root is not None:
+        try:
+            result = parse(name, local, root)
+        except Invalid:
+            result = None
+    problems.extend(local)
+    return result if result is not None and not local else None
 
 
 def suggest(word: str, choices: list[str] | tuple[str, ...] | frozenset[str]) -> str:

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from types import MappingProxyType
-
 import pytest
+from shipped import make_answers, shipped_framework
 
-from generator.model import CUMULATIVE, PERCENTAGE, Answer, Framework, FrameworkAnswers
-from generator.project import load_project
+from generator.model import CUMULATIVE, PERCENTAGE, Framework, FrameworkAnswers
 from generator.scoring import score
 
-ROOT = Path(__file__).resolve().parents[1]
 FID = "azure-mlops"
 
 
 @pytest.fixture(scope="module")
 def fw() -> Framework:
-    project = load_project(ROOT)
-    mine = [p for p in project.problems.items if Path(p.path).name == f"{FID}.yaml"]
-    assert not mine, [str(p) for p in mine]
-    return project.frameworks[FID]
+    return shipped_framework(FID)
 
 
 def answers(values: dict[str, str]) -> FrameworkAnswers:
-    return FrameworkAnswers(FID, MappingProxyType({k: Answer(k, v) for k, v in values.items()}))
+    return make_answers(FID, values)
 
 
 def all_yes(fw: Framework, **overrides: str) -> FrameworkAnswers:

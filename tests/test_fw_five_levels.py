@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
-from types import MappingProxyType
 
 import pytest
+from shipped import ROOT, make_answers, shipped_framework
 
-from generator.model import CUMULATIVE, PERCENTAGE, Answer, Framework, FrameworkAnswers
-from generator.project import load_project
+from generator.model import CUMULATIVE, PERCENTAGE, Framework, FrameworkAnswers
 from generator.scoring import score
 
-ROOT = Path(__file__).resolve().parents[1]
 FID = "five-levels"
 
 
 @pytest.fixture(scope="module")
 def fw() -> Framework:
-    project = load_project(ROOT)
-    mine = [str(p) for p in project.problems.items if Path(p.path).name == f"{FID}.yaml"]
-    assert not mine, mine
-    return project.frameworks[FID]
+    return shipped_framework(FID)
 
 
 def answers(values: dict[str, str]) -> FrameworkAnswers:
-    return FrameworkAnswers(FID, MappingProxyType({k: Answer(k, v) for k, v in values.items()}))
+    return make_answers(FID, values)
 
 
 def all_yes(fw: Framework, **changes: str) -> FrameworkAnswers:

@@ -3,31 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import MappingProxyType
 
 import pytest
+from shipped import make_answers, shipped_framework
 
 from generator.answers import read_team
-from generator.model import RUBRIC_RULE, Answer, Framework, FrameworkAnswers
+from generator.model import RUBRIC_RULE, Framework, FrameworkAnswers
 from generator.problems import Problems
-from generator.project import load_project
 from generator.scoring import score
 
-ROOT = Path(__file__).resolve().parents[1]
 FID = "gigaom-mlops"
 CATEGORIES = ["strategy", "architecture", "modeling", "processes", "governance"]
 
 
 @pytest.fixture(scope="module")
 def fw() -> Framework:
-    project = load_project(ROOT)
-    mine = [p for p in project.problems.items if Path(p.path).name == f"{FID}.yaml"]
-    assert not mine, [str(p) for p in mine]
-    return project.frameworks[FID]
+    return shipped_framework(FID)
 
 
 def answers(**chosen: str) -> FrameworkAnswers:
-    return FrameworkAnswers(FID, MappingProxyType({k: Answer(k, v) for k, v in chosen.items()}))
+    return make_answers(FID, chosen)
 
 
 def test_levels_0_to_4_with_project_names(fw: Framework) -> None:

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from shipped import ROOT, SCHEMA_HEADER, make_answers, shipped_framework
 
-from generator.model import PERCENTAGE, Answer, Framework, FrameworkAnswers
-from generator.project import load_project
+from generator.model import PERCENTAGE, Framework
 from generator.scoring import FrameworkScore, score
 
-ROOT = Path(__file__).resolve().parents[1]
-HEADER = "# yaml-language-server: $schema=../generator/schemas/framework.schema.json\n"
+HEADER = SCHEMA_HEADER
 FILE = ROOT / "frameworks" / "mature-mlops-areas.yaml"
 
 
 @pytest.fixture(scope="module")
 def fw() -> Framework:
-    project = load_project(ROOT)
-    mine = [p for p in project.problems.errors if Path(p.path).name == FILE.name]
-    assert not mine, [str(p) for p in mine]
-    assert "mature-mlops-areas" in project.frameworks
-    return project.frameworks["mature-mlops-areas"]
+    return shipped_framework("mature-mlops-areas")
 
 
 def _score(fw: Framework, answers: dict[str, str]) -> FrameworkScore:
-    return score(fw, FrameworkAnswers(fw.id, {k: Answer(k, v) for k, v in answers.items()}))
+    return score(fw, make_answers(fw.id, answers))
 
 
 def test_header_and_source(fw: Framework) -> None:

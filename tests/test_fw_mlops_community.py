@@ -6,28 +6,24 @@ import shutil
 from pathlib import Path
 
 import pytest
+from shipped import ROOT, SCHEMA_HEADER, make_answers, shipped_framework
 
-from generator.model import PERCENTAGE, REQUIRED, Answer, Framework, FrameworkAnswers
+from generator.model import PERCENTAGE, REQUIRED, Framework
 from generator.project import load_project
 from generator.scoring import FrameworkScore, score
 
-ROOT = Path(__file__).resolve().parents[1]
-HEADER = "# yaml-language-server: $schema=../generator/schemas/framework.schema.json\n"
+HEADER = SCHEMA_HEADER
 FILE = ROOT / "frameworks" / "mlops-community.yaml"
 BASIC = ("1", "2", "3", "4")
 
 
 @pytest.fixture(scope="module")
 def fw() -> Framework:
-    project = load_project(ROOT)
-    mine = [p for p in project.problems.errors if Path(p.path).name == FILE.name]
-    assert not mine, [str(p) for p in mine]
-    assert "mlops-community" in project.frameworks
-    return project.frameworks["mlops-community"]
+    return shipped_framework("mlops-community")
 
 
 def _score(fw: Framework, answers: dict[str, str]) -> FrameworkScore:
-    return score(fw, FrameworkAnswers(fw.id, {k: Answer(k, v) for k, v in answers.items()}))
+    return score(fw, make_answers(fw.id, answers))
 
 
 def _basics_yes(fw: Framework) -> dict[str, str]:

@@ -7,34 +7,9 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-DEMO = """\
-id: demo
-title: Demo levels
-version: "1.0"
-sources:
-  - {id: doc, title: Demo source}
-levels:
-  - {level: 0, name: Start}
-  - {level: 1, name: Basic}
-  - {level: 2, name: Advanced}
-scoring:
-  - rule: cumulative-levels
-  - rule: weighted-percentage
-  - rule: required-set
-    name: Basics done
-    sections: [build]
-sections:
-  - id: build
-    title: Build
-    statements:
-      - {id: b1, text: Code is versioned., level: 1, source: "1"}
-      - {id: b2, text: Builds are automated., level: 2, source: "2", weight: 3}
-  - id: run
-    title: Run
-    statements:
-      - {id: r1, text: Models are monitored., level: 1, source: "3"}
-      - {id: r2, text: Retraining is triggered by monitoring., level: 2, source: "4"}
-"""
+from conftest import DEMO_FRAMEWORK
+
+DEMO = DEMO_FRAMEWORK
 
 RUB = """\
 id: rub

@@ -127,7 +127,7 @@ def distribution(fw: Framework, scores: Sequence[FrameworkScore | None]) -> list
     if kind in (CUMULATIVE, RUBRIC_RULE) and fw.levels:
         lo, hi = fw.levels[0].number, fw.levels[-1].number
         below = sum(1 for s in assessed if s.level is None)
-        if kind == CUMULATIVE:
+        if kind == CUMULATIVE and any(st.level == lo for st in fw.statements):  # else no team can be below it
             out.append(Bucket(f"below level {lo}", below, 0.0))
         for lv in fw.levels:
             ratio = (lv.number - lo) / (hi - lo) if hi > lo else 1.0
@@ -356,9 +356,9 @@ def _chart(fw: Framework, sc: FrameworkScore) -> Markup:
             continue
         pct = ss.percent
         text = percent_text(pct)
-        d = dims.get(ss.section.id)
-        if d is not None:
-            text = f"{'below ' + str(fw.levels[0].number) if d.level is None else 'Level ' + str(d.level)} · {text}"
+        dim = dims.get(ss.section.id)
+        if dim is not None:
+            text = f"{'below ' + str(fw.levels[0].number) if dim.level is None else 'Level ' + str(dim.level)} · {text}"
         rows.append(charts.Bar(ss.section.title, None if pct is None else pct / 100, text))
     marker = None
     if sc.target is not None and sc.target.percent is not None:

@@ -310,7 +310,7 @@ def build_instructions(wb: Workbook, frameworks: Sequence[Framework], titles: di
             for o in fw.scale.options:
                 meaning = o.description or (
                     "left out of every score"
-                    if o.na
+                    if o.score is None
                     else f"counts {o.score * 100:g}% of the statement's weight" + ("; meets the statement" if o.meets else "")
                 )
                 lines.append((f"    {o.label} ({o.value}): {meaning}", None))

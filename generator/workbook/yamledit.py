@@ -269,10 +269,10 @@ def _add_frameworks(
 ) -> None:
     step = ed.step
     if fw_pair is None:  # no `frameworks:` key yet: append one at the end of the file
-        lines = ["frameworks:"]
+        block = ["frameworks:"]
         for fid, entries in new:
-            lines += _framework_lines(fid, entries, order[fid], step, step)
-        ed.insert_lines(ed.next_line(ed.end_of(*root.value[-1])), lines)
+            block += _framework_lines(fid, entries, order[fid], step, step)
+        ed.insert_lines(ed.next_line(ed.end_of(*root.value[-1])), block)
         return
     key, node = fw_pair
     if isinstance(node, MappingNode) and node.flow_style:
