@@ -1,4 +1,4 @@
-"""The shipped Google MLOps framework matches its source (seed 001) and scores as hand-computed."""
+"""The shipped Google MLOps framework matches its source and scores as hand-computed."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_header_and_source(fw: Framework) -> None:
     text = (ROOT / "frameworks" / f"{FID}.yaml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../generator/schemas/framework.schema.json\n")
     assert [s.id for s in fw.sources] == ["google"]
-    assert "seed 001" in fw.sources[0].note
+    assert "Google Model" in fw.sources[0].note
     assert fw.sources[0].publisher.startswith("Google Cloud")
 
 
