@@ -308,6 +308,14 @@ def _flow_append(ed: _Editor, node: MappingNode, body: str) -> None:
         ed.splice(node.start_mark.index, node.end_mark.index, "{" + body + "}")
 
 
+def _answers_block(entries: Mapping[str, Entry], order: Sequence[str], indent: int, step: int) -> list[str]:
+    """An ``answers:`` key at ``indent`` with every entry below it, in block style."""
+    lines = [f"{' ' * indent}answers:"]
+    for sid in _in_order(entries, order):
+        lines += block_lines(scalar(sid), entries[sid], indent + step, step)
+    return lines
+
+
 def _edit_framework(
     ed: _Editor,
     fid: str,
@@ -327,19 +335,12 @@ def _edit_framework(
         return
     if not isinstance(node, MappingNode) or not node.value:  # `fid:` with nothing under it
         _clear_null(ed, node)
-        indent = key.start_mark.column + step
-        lines = [f"{' ' * indent}answers:"]
-        for sid in _in_order(entries, order):
-            lines += block_lines(scalar(sid), entries[sid], indent + step, step)
-        ed.insert_lines(ed.next_line(key.end_mark.index), lines)
+        ed.insert_lines(ed.next_line(key.end_mark.index), _answers_block(entries, order, key.start_mark.column + step, step))
         return
     pairs = _pairs(node)
     if "answers" not in pairs:
-        indent = node.value[0][0].start_mark.column
-        lines = [f"{' ' * indent}answers:"]
-        for sid in _in_order(entries, order):
-            lines += block_lines(scalar(sid), entries[sid], indent + step, step)
-        ed.insert_lines(ed.next_line(ed.end_of(*node.value[-1])), lines)
+        block = _answers_block(entries, order, node.value[0][0].start_mark.column, step)
+        ed.insert_lines(ed.next_line(ed.end_of(*node.value[-1])), block)
         return
     _edit_answers_node(ed, fid, pairs["answers"][0], pairs["answers"][1], entries, order, same_value)
 
