@@ -94,6 +94,10 @@ def load_project(root: Path | None = None, extra: Iterable[Path] = ()) -> Projec
     root = (root or find_root()).resolve()
     problems = Problems()
     extra = list(extra)
+    if not (root / FRAMEWORKS_DIR).is_dir():
+        problems.add(
+            str(root), 0, 0, f"no `{FRAMEWORKS_DIR}/` folder here or above: run in an assessment repository, or pass --root"
+        )
     fw_paths = yaml_files(root / FRAMEWORKS_DIR)
     team_paths = [] if extra else yaml_files(root / ANSWERS_DIR)
     for item in extra:

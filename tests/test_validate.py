@@ -273,3 +273,8 @@ def test_validate_reports_stale_codeowners(repo: Repo, capsys: pytest.CaptureFix
     assert main(["--root", str(repo.root), "validate"]) == 0
     repo.team("good", GOOD_TEAM.replace("@org/good", "@org/new-owners"))
     assert one_error(repo, capsys) == ".github/CODEOWNERS:1:1: out of date with the owners in answers/; run `maturity codeowners`"
+
+
+def test_outside_an_assessment_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(tmp_path), "validate"]) == 1
+    assert "no `frameworks/` folder here or above" in capsys.readouterr().err
