@@ -95,9 +95,12 @@ class _AnswerReader(Reader):
     def date(self, node: Node) -> dt.date:
         raw = self.text(node, "assessed")
         try:
-            return dt.date.fromisoformat(raw)
+            day = dt.date.fromisoformat(raw)
         except ValueError:
             raise self.fail(node, f"assessed must be a date like 2026-03-31, got `{raw}`") from None
+        if day > dt.date.today() + dt.timedelta(days=1):  # a day of slack for time zones
+            raise self.fail(node, f"assessed date {raw} is in the future")
+        return day
 
     def answer(self, fw: Framework, st: Statement, node: Node, default_date: dt.date | None, line: int) -> Answer:
         note, evidence, assessed = "", (), default_date

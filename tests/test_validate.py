@@ -90,6 +90,10 @@ def test_shipped_frameworks_and_examples_are_valid(capsys: pytest.CaptureFixture
             "team: x\nname: A\nframeworks:\n  demo:\n    answers:\n      b1: {answer: yes, assessed: yesterday}\n",
             r"answers/x\.yaml:6:35: assessed must be a date like 2026-03-31, got `yesterday`",
         ),
+        (
+            "team: x\nname: A\nframeworks:\n  demo:\n    assessed: 2999-01-01\n",
+            r"answers/x\.yaml:5:15: assessed date 2999-01-01 is in the future",
+        ),
         ("--- \nteam: x\n...\n---\nteam: y\n", r"answers/x\.yaml:4:1: YAML syntax error: but found another document"),
     ],
 )
