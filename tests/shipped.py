@@ -31,3 +31,13 @@ def shipped_framework(fid: str) -> Framework:
 def make_answers(fid: str, values: Mapping[str, str]) -> FrameworkAnswers:
     """Answers (statement id -> value) to framework ``fid``, as an answer file would give them."""
     return FrameworkAnswers(fid, MappingProxyType({k: Answer(k, v) for k, v in values.items()}))
+
+
+def all_yes(fw: Framework, **changes: str) -> FrameworkAnswers:
+    """Every statement "yes", except the ones given (keys use `__` for `.` and `_` for `-`)."""
+    values = {s.id: "yes" for s in fw.statements}
+    for key, value in changes.items():
+        sid = key.replace("__", ".").replace("_", "-")
+        assert sid in values, sid
+        values[sid] = value
+    return make_answers(fw.id, values)

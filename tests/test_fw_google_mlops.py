@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from shipped import ROOT, make_answers, shipped_framework
+from shipped import ROOT, all_yes, make_answers, shipped_framework
 
 from generator.model import CUMULATIVE, PERCENTAGE, Framework, FrameworkAnswers
 from generator.scoring import score
@@ -20,16 +20,6 @@ def fw() -> Framework:
 
 def answers(values: dict[str, str]) -> FrameworkAnswers:
     return make_answers(FID, values)
-
-
-def all_yes(fw: Framework, **changes: str) -> FrameworkAnswers:
-    """Every statement "yes", except the ones given (keys use `__` for `.` and `_` for `-`)."""
-    values = {s.id: "yes" for s in fw.statements}
-    for key, value in changes.items():
-        sid = key.replace("__", ".").replace("_", "-")
-        assert sid in values, sid
-        values[sid] = value
-    return answers(values)
 
 
 def test_header_and_source(fw: Framework) -> None:
