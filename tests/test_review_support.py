@@ -7,35 +7,11 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-from conftest import DEMO_FRAMEWORK
+from conftest import DEMO_FRAMEWORK, RUBRIC_FRAMEWORK
 
 DEMO = DEMO_FRAMEWORK
 
-RUB = """\
-id: rub
-title: Rubric demo
-version: "2"
-sources:
-  - {id: doc, title: Rubric source}
-levels:
-  - {level: 0, name: None}
-  - {level: 1, name: Some}
-  - {level: 2, name: Lots}
-scoring:
-  - rule: rubric
-sections:
-  - id: strategy
-    title: Strategy
-    statements:
-      - id: strategy
-        kind: rubric
-        text: Which fits?
-        source: Strategy row
-        choices:
-          - {level: 0, text: nothing}
-          - {level: 1, text: a little}
-          - {level: 2, text: a lot}
-"""
+RUB = RUBRIC_FRAMEWORK.split("  - id: people")[0]  # the rubric demo with its first dimension only
 
 
 def team_yaml(team: str, name: str, answers: dict[str, str], owners: tuple[str, ...] = (), rub: str | None = None) -> str:
