@@ -16,12 +16,14 @@ class Problem:
     message: str = ""
     severity: str = "error"
 
+    @property
+    def where(self) -> str:
+        """``path:line:col``, or just the path when the problem has no line."""
+        return f"{self.path}:{self.line}:{self.col or 1}" if self.line else self.path
+
     def __str__(self) -> str:
-        where = self.path
-        if self.line:
-            where += f":{self.line}:{self.col or 1}"
         prefix = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{where}: {prefix}{self.message}"
+        return f"{self.where}: {prefix}{self.message}"
 
 
 @dataclass

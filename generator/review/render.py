@@ -181,8 +181,7 @@ def _note(note: str) -> str:
 
 
 def _problem(p: Problem) -> str:
-    where = p.path + (f":{p.line}:{p.col or 1}" if p.line else "")
-    return f"{code(where)}: {escape(p.message)}"
+    return f"{code(p.where)}: {escape(p.message)}"
 
 
 def _problems(diff: Diff) -> list[str]:
