@@ -10,7 +10,7 @@ from types import MappingProxyType
 from generator.answers import read_team
 from generator.frameworks import read_framework
 from generator.model import Framework, Team
-from generator.problems import Problems
+from generator.problems import MaturityError, Problems
 
 FRAMEWORKS_DIR = "frameworks"
 ANSWERS_DIR = "answers"
@@ -113,3 +113,12 @@ def load_project(root: Path | None = None, extra: Iterable[Path] = ()) -> Projec
     frameworks = load_frameworks(fw_paths, root, problems)
     teams = load_teams(team_paths, frameworks, root, problems)
     return Project(root, MappingProxyType(frameworks), tuple(teams), problems)
+
+
+def load_valid_project(root: Path | None, refusal: str) -> Project:
+    """Load the project, or refuse (``refusal`` says what was not done) with every problem found."""
+    project = load_project(root)
+    if project.problems:
+        n = len(project.problems.errors)
+        raise MaturityError(f"{refusal}: {n} error{'s' if n != 1 else ''} in the frameworks or answers", project.problems)
+    return project

@@ -7,7 +7,7 @@ import sys
 
 from generator.fsio import write_atomic
 from generator.problems import MaturityError
-from generator.project import find_root, load_project
+from generator.project import find_root, load_valid_project
 from generator.review import codeowners
 from generator.review.diff import compare
 from generator.review.gitrepo import Git
@@ -63,9 +63,7 @@ def diff_command(args: argparse.Namespace) -> int:
 def codeowners_command(args: argparse.Namespace) -> int:
     """Write (or with ``--check`` verify) ``.github/CODEOWNERS`` from the teams' owners."""
     root = (args.root or find_root()).resolve()
-    project = load_project(root)
-    if project.problems:
-        raise MaturityError("fix the problems above first (`maturity validate`)", project.problems)
+    project = load_valid_project(root, "CODEOWNERS not written")
     path = root / codeowners.CODEOWNERS
     current = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
     admins = codeowners.parse_admins(args.admins)

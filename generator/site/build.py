@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.problems import MaturityError, Problems
-from generator.project import Project, find_root, load_project
+from generator.project import Project, find_root, load_valid_project
 from generator.site import links, pages, render
 
 SITE_MARKER = ".maturity-site"
@@ -50,15 +50,6 @@ def config_file(root: Path) -> Path:
         if candidate.is_file():
             return candidate
     raise MaturityError(f"no mkdocs.yml in {root}")
-
-
-def load_valid_project(root: Path | None) -> Project:
-    """Load and validate; refuse with every problem when anything is invalid."""
-    project = load_project(root)
-    if project.problems:
-        n = len(project.problems.errors)
-        raise MaturityError(f"site not built: {n} error{'s' if n != 1 else ''} in the frameworks or answers", project.problems)
-    return project
 
 
 def load_history(root: Path, project: Project) -> Any:
@@ -256,7 +247,7 @@ def build_site(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     root = (root or find_root()).resolve()
-    project = load_valid_project(root)
+    project = load_valid_project(root, "site not built")
     timings["load+validate"] = time.perf_counter() - t0
 
     site_dir = (site_dir or root / "site").resolve()

@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 
 from generator.problems import MaturityError
-from generator.project import find_root, load_project
+from generator.project import find_root, load_project, load_valid_project
 from generator.site import build, pages, render
 
 POLL_SECONDS = 0.5
@@ -82,7 +82,7 @@ def serve(root: Path | None, dev_addr: str = "127.0.0.1:8000") -> int:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     root = (root or find_root()).resolve()
-    build.load_valid_project(root)
+    project = load_valid_project(root, "nothing to preview")
     docs = Path(tempfile.mkdtemp(prefix="maturity-serve-"))
     stop = threading.Event()
     try:
@@ -92,7 +92,7 @@ def serve(root: Path | None, dev_addr: str = "127.0.0.1:8000") -> int:
             cfg = build.load_mkdocs_config(cfg_path, docs_dir=str(docs))
         nav: list[object] = []
         regen = Regenerator(root, docs, build.site_options(cfg, downloads=False), nav, cfg.get("nav"))
-        regen.history = build.load_history(root, load_project(root))
+        regen.history = build.load_history(root, project)
         if not regen.run():
             raise MaturityError("the site cannot be previewed until the errors are fixed")
         thread = threading.Thread(target=watch, args=(root, regen, stop), daemon=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator.fsio import write_atomic
 from generator.problems import MaturityError
-from generator.project import Project, load_project
+from generator.project import Project, load_valid_project
 from generator.workbook.export import export_workbook
 from generator.workbook.importer import FilePlan, ImportPlan, plan_import
 from generator.workbook.reader import read_workbook
@@ -17,9 +17,7 @@ from generator.yamlsource import suggest
 
 
 def _project(args: argparse.Namespace) -> Project:
-    project = load_project(args.root)
-    if project.problems:
-        raise MaturityError("the repository has errors; fix them first (see `maturity validate`)", project.problems)
+    project = load_valid_project(args.root, "nothing exported or imported")
     if not project.frameworks:
         raise MaturityError(f"no frameworks found under {project.root}/frameworks")
     return project
