@@ -19,15 +19,18 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.problems import MaturityError, Problems
 from generator.project import Project, find_root, load_valid_project
 from generator.site import links, pages, render
+
+if TYPE_CHECKING:
+    from generator.review.history import History
 
 SITE_MARKER = ".maturity-site"
 EXIT_OK = 0
@@ -52,26 +55,15 @@ def config_file(root: Path) -> Path:
     raise MaturityError(f"no mkdocs.yml in {root}")
 
 
-def load_history(root: Path, project: Project) -> Any:
-    """The maturity history from git, or None when the history module is unavailable or fails."""
-    try:
-        from generator.review.history import collect_history
-    except ImportError:
-        return None
+def load_history(root: Path, project: Project) -> History | None:
+    """The maturity history from git, or None (with a warning) when it cannot be read."""
+    from generator.review.history import collect_history
+
     try:
         return collect_history(root, project.frameworks)
     except Exception as exc:  # noqa: BLE001 - history is optional; the site is built without it
         print(f"maturity: warning: history not available: {exc}", file=sys.stderr)
         return None
-
-
-def workbook_exporter() -> Callable[..., None] | None:
-    """``export_workbook`` from the workbook module, or None when it is not available."""
-    try:
-        from generator.workbook.export import export_workbook
-    except ImportError:
-        return None
-    return export_workbook  # type: ignore[no-any-return]
 
 
 @contextmanager
@@ -151,9 +143,8 @@ def _check_site_dir(site_dir: Path, root: Path, docs_dir: Path) -> None:
 
 
 def _export_workbooks(project: Project, out_dir: Path) -> int:
-    export = workbook_exporter()
-    if export is None:
-        return 0
+    from generator.workbook.export import export_workbook as export
+
     out_dir.mkdir(parents=True, exist_ok=True)
     count = 0
     for fid in sorted(project.frameworks):
@@ -269,7 +260,6 @@ def build_site(
                 f"refusing to write pages into {docs}: it is not empty and was not written by `maturity build`"
             ) from None
         cfg_path = config_file(root)
-        export_available = workbooks and workbook_exporter() is not None
         with mkdocs_logging():
             cfg = load_mkdocs_config(cfg_path, docs_dir=str(docs), site_dir=str(staging), strict=True)
 
@@ -277,11 +267,11 @@ def build_site(
         hist = load_history(root, project) if history else None
         timings["history"] = time.perf_counter() - t
 
-        if export_available:
+        if workbooks:
             wb = _Workbooks(project, downloads_tmp, parallel)
 
         t = time.perf_counter()
-        org = pages.collect(project, site_options(cfg, export_available), hist)
+        org = pages.collect(project, site_options(cfg, workbooks), hist)
         files = render.render_pages(org, docs)
         timings["pages"] = time.perf_counter() - t
         cfg["nav"] = merge_nav(cfg.get("nav"), render.nav(org))

@@ -13,10 +13,14 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.problems import MaturityError
 from generator.project import find_root, load_project, load_valid_project
 from generator.site import build, pages, render
+
+if TYPE_CHECKING:
+    from generator.review.history import History
 
 POLL_SECONDS = 0.5
 WATCHED = ("frameworks", "answers", "site_templates")
@@ -42,10 +46,16 @@ class Regenerator:
     """Regenerates the pages into ``docs`` from the project at ``root``."""
 
     def __init__(
-        self, root: Path, docs: Path, options: pages.SiteOptions, nav: list[object], configured_nav: list[object] | None
+        self,
+        root: Path,
+        docs: Path,
+        options: pages.SiteOptions,
+        nav: list[object],
+        configured_nav: list[object] | None,
+        history: History | None = None,
     ):
         self.root, self.docs, self.options, self.nav, self.configured_nav = root, docs, options, nav, configured_nav
-        self.history = None
+        self.history = history
 
     def run(self) -> bool:
         """Regenerate; False (and the problems printed) when the input is invalid."""
@@ -91,8 +101,8 @@ def serve(root: Path | None, dev_addr: str = "127.0.0.1:8000") -> int:
         with build.mkdocs_logging():
             cfg = build.load_mkdocs_config(cfg_path, docs_dir=str(docs))
         nav: list[object] = []
-        regen = Regenerator(root, docs, build.site_options(cfg, downloads=False), nav, cfg.get("nav"))
-        regen.history = build.load_history(root, project)
+        history = build.load_history(root, project)
+        regen = Regenerator(root, docs, build.site_options(cfg, downloads=False), nav, cfg.get("nav"), history)
         if not regen.run():
             raise MaturityError("the site cannot be previewed until the errors are fixed")
         thread = threading.Thread(target=watch, args=(root, regen, stop), daemon=True)
