@@ -19,7 +19,7 @@ FRAMEWORK_KEYS = ("target", "assessed", "answers")
 ANSWER_KEYS = ("answer", "note", "evidence", "assessed")
 _PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
 #: Evidence must be a web link or a path inside the repository; no script or data URLs.
-_SAFE_LINK = re.compile(r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"']+|[A-Za-z0-9_./#-][^\s<>\"':]*)$")
+SAFE_LINK = re.compile(r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"']+|[A-Za-z0-9_./#-][^\s<>\"':]*)$")
 MAX_NOTE = 4000
 
 
@@ -129,7 +129,7 @@ class _AnswerReader(Reader):
 
     def link(self, node: Node) -> str:
         link = self.text(node, "evidence link", max_len=2000)
-        if not _SAFE_LINK.match(link.strip()):
+        if not SAFE_LINK.match(link.strip()):
             raise self.fail(node, f"evidence `{link}` must be an http(s) link or a path in the repository")
         return link
 

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.answers import _SAFE_LINK, MAX_NOTE, read_team
+from generator.answers import MAX_NOTE, SAFE_LINK, read_team
 from generator.model import TEAM_ID, Answer, Framework, Team
 from generator.problems import MaturityError, Problems
 from generator.project import ANSWERS_DIR, Project
@@ -185,7 +185,7 @@ def _check_sheet(book: WorkbookData, sheet: SheetData, fw: Framework, notes: lis
         if len(note) > MAX_NOTE:
             raise _error(book, sheet.cell(L.H_NOTE, row.row), f"the note is {len(note):,} characters; the limit is {MAX_NOTE:,}")
         for link in (row.evidence or "").split():
-            if not _SAFE_LINK.match(link):
+            if not SAFE_LINK.match(link):
                 raise _error(
                     book,
                     sheet.cell(L.H_EVIDENCE, row.row),
