@@ -7,14 +7,9 @@ from pathlib import Path
 from yaml.nodes import Node
 
 from generator.model import (
-    CUMULATIVE,
     DEFAULT_SCALE,
     ITEM_ID,
-    PERCENTAGE,
-    REQUIRED,
     RUBRIC,
-    RUBRIC_RULE,
-    RULE_KINDS,
     STATEMENT,
     Choice,
     Citation,
@@ -30,6 +25,7 @@ from generator.model import (
     finish_framework,
 )
 from generator.problems import Problems
+from generator.rules import ENTRY_KEYS, RULES
 from generator.yamlsource import Invalid, Reader, read_document, suggest
 
 FRAMEWORK_KEYS = (
@@ -48,7 +44,6 @@ FRAMEWORK_KEYS = (
 SOURCE_KEYS = ("id", "title", "author", "publisher", "date", "url", "note")
 SCALE_KEYS = ("value", "label", "score", "na", "meets", "description")
 LEVEL_KEYS = ("level", "name", "description", "source", "cite")
-RULE_KEYS = ("rule", "name", "sections")
 SECTION_KEYS = ("id", "title", "description", "level", "weight", "sections", "statements")
 STATEMENT_KEYS = ("id", "kind", "text", "guidance", "level", "weight", "source", "cite", "parts", "choices")
 PART_KEYS = ("id", "text")
@@ -190,27 +185,30 @@ class _FrameworkReader(Reader):
             raise Invalid("scoring")
         kinds = [r.kind for r in rules]
         for item, rule in pairs:
-            if kinds.count(rule.kind) > 1 and rule.kind != REQUIRED:
+            if kinds.count(rule.kind) > 1 and not RULES[rule.kind].repeatable:
                 self.error(item, f"scoring rule `{rule.kind}` is declared twice")
         return rules
 
     def rule(self, node: Node) -> Rule:
-        keys = self.mapping(node, "scoring rule", RULE_KEYS, ("rule",))
+        keys = self.mapping(node, "scoring rule", ENTRY_KEYS, ("rule",))
         if "rule" not in keys:
             raise Invalid("rule")
         kind_node = keys["rule"][1]
         kind = self.text(kind_node, "rule")
-        if kind not in RULE_KINDS:
-            raise self.fail(
-                kind_node, f"unknown scoring rule `{kind}`{suggest(kind, RULE_KINDS)}; one of: {', '.join(RULE_KINDS)}"
-            )
+        if kind not in RULES:
+            raise self.fail(kind_node, f"unknown scoring rule `{kind}`{suggest(kind, tuple(RULES))}; one of: {', '.join(RULES)}")
+        impl = RULES[kind]
+        for key in keys:
+            if key not in ("rule", "name", *impl.keys):
+                owners = ", ".join(f"`{k}`" for k, r in RULES.items() if key in r.keys)
+                self.error(keys[key][0], f"`{key}` only applies to the {owners} rule, not `{kind}`")
         name = self.text(keys["name"][1], "rule name") if "name" in keys else ""
-        sections = self.text_list(keys["sections"][1], "sections") if "sections" in keys else ()
-        if kind == REQUIRED and not sections:
-            self.error(node, "a `required-set` rule needs `sections` (the ids that must all be met)")
-        if kind != REQUIRED and "sections" in keys:
-            self.error(keys["sections"][0], f"`sections` only applies to the `required-set` rule, not `{kind}`")
-        return Rule(kind, name or ("Mature" if kind == REQUIRED else ""), sections)
+        sections = self.text_list(keys["sections"][1], "sections") if "sections" in keys and "sections" in impl.keys else ()
+        rule = Rule(kind, name or impl.default_name, sections, impl.levelled)
+        problem = impl.entry_problem(rule)
+        if problem:
+            self.error(node, problem)
+        return rule
 
     # -- sections and statements ---------------------------------------------
     def section(self, node: Node, dimension: str | None, level: int | None, weight: float, depth: int) -> Section:
@@ -310,38 +308,35 @@ class _FrameworkReader(Reader):
     def check_rules(self, fw: Framework, keys: dict[str, tuple[Node, Node]]) -> None:
         scoring_node = keys["scoring"][1]
         level_numbers = {lv.number for lv in fw.levels}
-        rubric = fw.has_rule(RUBRIC_RULE)
-        cumulative = fw.has_rule(CUMULATIVE)
-        if (rubric or cumulative) and not fw.levels:
+        levelled = [r.kind for r in fw.rules if r.levelled]
+        if levelled and not fw.levels:
             self.error(scoring_node, "levelled scoring needs `levels` to be declared")
-        if rubric and cumulative:
-            self.error(scoring_node, "declare either `cumulative-levels` or `rubric`, not both")
+        if len(levelled) > 1:
+            self.error(scoring_node, f"declare either {' or '.join(f'`{k}`' for k in levelled)}, not both")
+        declared = {r.kind for r in fw.rules}
+        for kind, impl in RULES.items():
+            for st, message in impl.check(fw, kind in declared):
+                if st is None:
+                    self.error(scoring_node, message)
+                else:
+                    self.problems.add(self.path, self.statement_lines.get(st.id, 0), self.statement_cols.get(st.id, 1), message)
         for st in fw.statements:
             where, col = self.statement_lines.get(st.id, 0), self.statement_cols.get(st.id, 1)
             if st.is_rubric:
-                if not rubric:
-                    self.problems.add(self.path, where, col, f"rubric `{st.id}` needs the `rubric` scoring rule")
                 for ch in st.choices:
                     if level_numbers and ch.level not in level_numbers:
                         self.problems.add(
                             self.path, where, col, f"rubric `{st.id}` describes level {ch.level}, which `levels` does not declare"
                         )
-            else:
-                if rubric and not cumulative:
-                    self.problems.add(self.path, where, col, f"`{st.id}` is a statement but this framework is scored as a rubric")
-                if cumulative and st.level is None:
-                    self.problems.add(self.path, where, col, f"statement `{st.id}` needs a `level` (cumulative-levels scoring)")
-                if st.level is not None and level_numbers and st.level not in level_numbers:
-                    self.problems.add(
-                        self.path, where, col, f"statement `{st.id}` is at level {st.level}, which `levels` does not declare"
-                    )
+            elif st.level is not None and level_numbers and st.level not in level_numbers:
+                self.problems.add(
+                    self.path, where, col, f"statement `{st.id}` is at level {st.level}, which `levels` does not declare"
+                )
         known = {s.id for s in fw.walk_sections()}
         for rule_node, rule in zip(scoring_node.value, fw.rules, strict=True):
             for sid in rule.sections:
                 if sid not in known:
                     self.error(rule_node, f"`{rule.kind}` names unknown section `{sid}`{suggest(sid, sorted(known))}")
-        if fw.has_rule(PERCENTAGE) and not any(not s.is_rubric for s in fw.statements):
-            self.error(scoring_node, "`weighted-percentage` needs statements answered on the scale")
 
 
 def read_framework(path: Path, problems: Problems, display: str | None = None, data: bytes | None = None) -> Framework | None:

@@ -22,7 +22,6 @@ CUMULATIVE = "cumulative-levels"
 REQUIRED = "required-set"
 PERCENTAGE = "weighted-percentage"
 RUBRIC_RULE = "rubric"
-RULE_KINDS = (CUMULATIVE, REQUIRED, PERCENTAGE, RUBRIC_RULE)
 
 
 @dataclass(frozen=True)
@@ -163,9 +162,12 @@ class Section:
 
 @dataclass(frozen=True)
 class Rule:
+    """One ``scoring`` entry; what each kind means lives in ``generator.rules``."""
+
     kind: str
     name: str = ""
     sections: tuple[str, ...] = ()
+    levelled: bool = False  # gives levels (set from the rule's registration when loaded)
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,7 @@ class Framework:
 
     @property
     def has_levels(self) -> bool:
-        return self.has_rule(CUMULATIVE) or self.has_rule(RUBRIC_RULE)
+        return any(r.levelled for r in self.rules)
 
     def level(self, number: int) -> Level | None:
         return next((lv for lv in self.levels if lv.number == number), None)

@@ -13,6 +13,7 @@ from typing import Any
 
 from generator.problems import Problem
 from generator.review.diff import ADDED, CHANGED, DOWN, REMOVED, UNREADABLE, UP, Diff, FrameworkChange, Side, Standing, TeamChange
+from generator.rules import RULES
 
 #: The hidden first line CI looks for to update its one comment instead of adding another.
 MARKER = "<!-- maturity-diff -->"
@@ -53,10 +54,11 @@ def standing_text(st: Standing | None) -> str:
     if st is None:
         return "—"
     parts = [escape(st.headline)]
-    if st.percent is not None and st.headline_kind != "weighted-percentage":
+    figure = RULES[st.headline_kind].headline_figure
+    if st.percent is not None and figure != "percent":
         parts.append(f"{st.percent:.0f}%")
     for i, req in enumerate(st.required):
-        if i == 0 and st.headline_kind == "required-set":
+        if i == 0 and figure == "required":
             continue
         parts.append(f"{escape(req.name)} {'✓' if req.met else f'{req.met_count}/{req.total}'}")
     return " · ".join(parts)

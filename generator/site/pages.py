@@ -14,22 +14,17 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.model import CUMULATIVE, PERCENTAGE, REQUIRED, RUBRIC_RULE, Framework, Team
+from generator.model import Framework, Team
 from generator.project import Project
+from generator.rules import RULES
 from generator.scoring import FrameworkScore, score
 from generator.site import charts, links
 from generator.site.escape import html_text, safe_url
 
 #: Blockers listed in full on a team page; the rest go behind a "more" fold.
 BLOCKERS_SHOWN = 8
-RULE_TEXT = {
-    CUMULATIVE: "Cumulative levels: a section is at level L when every statement at levels up to L is met (yes or n/a); "
-    "the framework level is the lowest section level.",
-    RUBRIC_RULE: "Rubric: each section is rated by picking the level description that fits; the framework level is the lowest.",
-    REQUIRED: "Required set: met when every statement of the named sections is met.",
-    PERCENTAGE: "Weighted percentage: the weighted share of the answer scores, per section and overall; n/a is left out, "
-    "unanswered counts as not met.",
-}
+#: One sentence per scoring rule, for the framework page (kept for callers; the rules own the text).
+RULE_TEXT = {kind: rule.explanation for kind, rule in RULES.items()}
 
 
 @dataclass(frozen=True)
@@ -120,28 +115,10 @@ class Bucket:
 
 def distribution(fw: Framework, scores: Sequence[FrameworkScore | None]) -> list[Bucket]:
     """How many teams are at each level (levelled frameworks), mature or not (required set), or per score band."""
-    kind = fw.headline_rule.kind
+    rule = fw.headline_rule
     not_assessed = sum(1 for s in scores if s is None or s.headline.ratio is None)
     assessed = [s for s in scores if s is not None and s.headline.ratio is not None]
-    out: list[Bucket] = []
-    if kind in (CUMULATIVE, RUBRIC_RULE) and fw.levels:
-        lo, hi = fw.levels[0].number, fw.levels[-1].number
-        below = sum(1 for s in assessed if s.level is None)
-        if kind == CUMULATIVE and any(st.level == lo for st in fw.statements):  # else no team can be below it
-            out.append(Bucket(f"below level {lo}", below, 0.0))
-        for lv in fw.levels:
-            ratio = (lv.number - lo) / (hi - lo) if hi > lo else 1.0
-            out.append(Bucket(f"{lv.number} {lv.name}", sum(1 for s in assessed if s.level == lv.number), ratio))
-    elif kind == REQUIRED:
-        rule = fw.headline_rule
-        met = sum(1 for s in assessed if s.required and s.required[0].met)
-        out.append(Bucket("not yet", len(assessed) - met, 0.0))
-        out.append(Bucket(rule.name, met, 1.0))
-    else:
-        bands = [(0, 20), (20, 40), (40, 60), (60, 80), (80, 101)]
-        for lo_, hi_ in bands:
-            n = sum(1 for s in assessed if s.percent is not None and lo_ <= s.percent < hi_)
-            out.append(Bucket(f"{lo_}-{min(hi_, 100)}%", n, (lo_ + 10) / 100))
+    out = [Bucket(label, count, ratio) for label, count, ratio in RULES[rule.kind].buckets(fw, rule, assessed)]
     out.append(Bucket("not assessed", not_assessed, None))
     return out
 
@@ -344,7 +321,7 @@ def answers_table(fw: Framework, sc: FrameworkScore, options: SiteOptions) -> Ma
 
 def _chart(fw: Framework, sc: FrameworkScore) -> Markup:
     rows: list[charts.Bar] = []
-    if fw.has_rule(RUBRIC_RULE):
+    if any(RULES[r.kind].level_chart for r in fw.rules):
         lo, hi = (fw.levels[0].number, fw.levels[-1].number) if fw.levels else (0, 1)
         for d in sc.dimensions:
             ratio = None if d.level is None else ((d.level - lo) / (hi - lo) if hi > lo else 1.0)

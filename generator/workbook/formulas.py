@@ -18,14 +18,16 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.model import CUMULATIVE, PERCENTAGE, REQUIRED, RUBRIC_RULE, Framework
+from generator.model import Framework
+from generator.rules import RULES
+from generator.rules.base import SummaryCells as HeadlineCells
+from generator.rules.base import quote
 from generator.workbook import layout as L
 
 if TYPE_CHECKING:
     from generator.workbook.template import SheetLayout
 
 PERCENT_FORMAT = "0%"
-_LEVEL_COL0 = 16  # column P: first column of the per-dimension level blocks in Scores
 
 
 @dataclass(frozen=True)
@@ -41,13 +43,14 @@ class SummaryCells:
     dimensions: dict[str, str]  # top-level section id -> level cell
 
 
-def _q(text: str) -> str:
-    """A string literal inside a formula."""
-    return '"' + text.replace('"', '""') + '"'
-
-
 class Formulas:
-    """Builds the Scores and Summary sheets for the frameworks of one workbook."""
+    """Builds the Scores and Summary sheets for the frameworks of one workbook.
+
+    Scoring rules write their own formulas through the helpers here (``span``, ``rng``,
+    ``level_row_cell``...); see ``generator.rules``.
+    """
+
+    LEVEL_COL0 = 16  # column P: first column of the per-dimension level blocks in Scores
 
     def __init__(
         self,
@@ -65,6 +68,8 @@ class Formulas:
         self.scores = wb.create_sheet(L.SCORES)
         self.row = 1  # last used row of the statement rows in Scores
         self.level_row = 1  # last used row of the level blocks in Scores
+        self.rows: dict[str, dict[str, int]] = {}  # framework id -> statement id -> Scores row
+        self.required_cells: dict[str, dict[str, tuple[str, str]]] = {}
 
     # -- Scores: one row per statement -------------------------------------------------
     def statement_rows(self, fw: Framework) -> dict[str, int]:
@@ -114,27 +119,38 @@ class Formulas:
                 ws.cell(r, 13, f"=H{r}")
         return rows
 
-    # -- Scores: one row per dimension for levelled frameworks ----------------------------
-    def cumulative_level(self, fw: Framework, a: int, b: int) -> str:
-        """A row of 1/0 flags "every statement up to this level is met"; returns the level cell."""
+    # -- helpers the scoring rules write their formulas with ------------------------------
+    def span(self, fw: Framework, section_id: str) -> tuple[int, int]:
+        """The first and last Scores row of a section's statements (they are consecutive)."""
+        sec = fw.section(section_id)
+        assert sec is not None
+        rows = self.rows[fw.id]
+        ids = [st.id for st in sec.all_statements()]
+        lo, hi = rows[ids[0]], rows[ids[-1]]
+        assert hi - lo + 1 == len(ids), "a section's statements are consecutive"
+        return lo, hi
+
+    def statement_row_numbers(self, fw: Framework, ids: Sequence[str]) -> list[int]:
+        return sorted(self.rows[fw.id][i] for i in ids)
+
+    @staticmethod
+    def rng(col: str, lo: int, hi: int) -> str:
+        """A column range of the Scores sheet, as other sheets refer to it."""
+        return f"{L.SCORES}!${col}${lo}:${col}${hi}"
+
+    def level_row_cell(self, fw: Framework) -> tuple[int, str]:
+        """A new row of the level blocks in Scores: its number and its level cell (column O)."""
         self.level_row += 1
         q = self.level_row
-        ws = self.scores
-        first = get_column_letter(_LEVEL_COL0)
-        prev = ""
-        for i, lv in enumerate(fw.levels):
-            col = get_column_letter(_LEVEL_COL0 + i)
-            clear = f"COUNTIFS($D${a}:$D${b},{lv.number},$J${a}:$J${b},0)=0"
-            cond = clear if not prev else f"AND({prev}{q}=1,{clear})"
-            ws[f"{col}{q}"] = f"=IF({cond},1,0)"
-            prev = col
-        last = get_column_letter(_LEVEL_COL0 + len(fw.levels) - 1)
-        out = get_column_letter(_LEVEL_COL0 - 1)
-        lowest = fw.levels[0].number
-        ws[f"{out}{q}"] = f"=IF({first}{q}=1,{lowest}+SUM({first}{q}:{last}{q})-1,{_q(f'below level {lowest}')})"
-        ws[f"N{q}"] = fw.id
-        ws[f"N{q}"].data_type = "s"
-        return f"{L.SCORES}!${out}${q}"
+        self.scores[f"N{q}"] = fw.id
+        self.scores[f"N{q}"].data_type = "s"
+        return q, f"{get_column_letter(self.LEVEL_COL0 - 1)}{q}"
+
+    @staticmethod
+    def absolute(cell: str) -> str:
+        """A Scores cell as other sheets refer to it: ``O7`` -> ``Scores!$O$7``."""
+        col = cell.rstrip("0123456789")
+        return f"{L.SCORES}!${col}${cell[len(col):]}"
 
     # -- Summary ----------------------------------------------------------------------
     def build(self) -> dict[str, SummaryCells]:
@@ -181,19 +197,11 @@ class Formulas:
     def framework_block(self, fw: Framework, r: int) -> tuple[SummaryCells, int]:
         ws = self.summary
         rows = self.statement_rows(fw)
+        self.rows[fw.id] = rows
+        self.required_cells[fw.id] = {}
         order = [st.id for st in fw.statements]
         a, b = rows[order[0]], rows[order[-1]]
-
-        def span(section_id: str) -> tuple[int, int]:
-            sec = fw.section(section_id)
-            assert sec is not None
-            ids = [st.id for st in sec.all_statements()]
-            lo, hi = rows[ids[0]], rows[ids[-1]]
-            assert hi - lo + 1 == len(ids), "a section's statements are consecutive"
-            return lo, hi
-
-        def rng(col: str, lo: int, hi: int) -> str:
-            return f"{L.SCORES}!${col}${lo}:${col}${hi}"
+        rng = self.rng
 
         def percent(lo: int, hi: int) -> str:
             earned, possible, assessed = rng("L", lo, hi), rng("K", lo, hi), rng("M", lo, hi)
@@ -209,32 +217,17 @@ class Formulas:
 
         # Dimension levels (Scores) first: the overall level and the headline refer to them.
         dim_levels: dict[str, str] = {}
-        if fw.has_rule(CUMULATIVE) and fw.levels:
-            for top in fw.sections:
-                lo, hi = span(top.id)
-                dim_levels[top.id] = self.cumulative_level(fw, lo, hi)
-        elif fw.has_rule(RUBRIC_RULE) and fw.levels:
-            for top in fw.sections:
-                lo, hi = span(top.id)
-                items = sum(1 for st in top.all_statements() if st.is_rubric)
-                self.level_row += 1
-                q = self.level_row
-                cell = f"{get_column_letter(_LEVEL_COL0 - 1)}{q}"
-                self.scores[f"N{q}"] = fw.id
-                self.scores[f"N{q}"].data_type = "s"
-                if items:
-                    self.scores[cell] = f'=IF(COUNT($G${lo}:$G${hi})<{items},"not assessed",MIN($G${lo}:$G${hi}))'
-                else:
-                    self.scores[cell] = "not assessed"
-                dim_levels[top.id] = f"{L.SCORES}!${cell.rstrip('0123456789')}${q}"
+        level_missing = ""
+        levelled = next((RULES[rule.kind] for rule in fw.rules if rule.levelled), None)
+        if levelled is not None and fw.levels:
+            dim_levels = levelled.level_cells(self, fw)
+            level_missing = levelled.level_missing(fw)
 
         level_cell: str | None = None
-        none_text = ""
         if dim_levels:
-            none_text = f"below level {fw.levels[0].number}" if fw.has_rule(CUMULATIVE) else "not assessed"
             refs = ",".join(dim_levels.values())
             ws.cell(r, 1, "Level").font = Font(bold=True)
-            ws.cell(r, 3, f"=IF(COUNT({refs})<{len(dim_levels)},{_q(none_text)},MIN({refs}))")
+            ws.cell(r, 3, f"=IF(COUNT({refs})<{len(dim_levels)},{quote(level_missing)},MIN({refs}))")
             level_cell = f"C{r}"
             r += 1
         percent_cell: str | None = None
@@ -243,41 +236,15 @@ class Formulas:
             ws.cell(r, 3, percent(a, b)).number_format = PERCENT_FORMAT
             percent_cell = f"C{r}"
             r += 1
-        required: dict[str, tuple[str, str]] = {}
         req_met: list[tuple[str, str, int]] = []
         for rule in fw.rules:
-            if rule.kind != REQUIRED:
-                continue
-            ids: list[str] = []
-            for sid in rule.sections:
-                sec = fw.section(sid)
-                if sec is not None:
-                    ids.extend(s.id for s in sec.all_statements() if s.id not in ids)
-            met = "+".join(f"SUM({rng('J', lo, hi)})" for lo, hi in _runs(sorted(rows[i] for i in ids))) or "0"
-            ws.cell(r, 1, rule.name).font = Font(bold=True)
-            ws.cell(r, 1).data_type = "s"
-            ws.cell(r, 2, f'=IF(C{r}={len(ids)},"met",C{r}&" of {len(ids)} met")')
-            ws.cell(r, 3, f"={met}")
-            ws.cell(r, 4, len(ids))
-            required[rule.name] = (f"B{r}", f"C{r}")
-            req_met.append((rule.name, f"C{r}", len(ids)))
-            r += 1
+            made, r = RULES[rule.kind].summary_rows(self, fw, rule, r)
+            if made is not None:
+                req_met.append(made)
 
+        cells = HeadlineCells(level_cell, level_missing, percent_cell, tuple(req_met))
         any_answer = f"SUM({rng('H', a, b)})>0"
-        kind = fw.headline_rule.kind
-        if kind in (CUMULATIVE, RUBRIC_RULE) and level_cell:
-            missing = none_text if kind == CUMULATIVE else "incomplete"
-            head = f'IF(ISNUMBER({level_cell}),"Level "&{level_cell},{_q(missing)})'
-        elif kind == REQUIRED and req_met:
-            name, met_cell, total = req_met[0]
-            head = f'IF({met_cell}={total},{_q(name)},{met_cell}&"/{total}")'
-        elif kind == PERCENTAGE and percent_cell:
-            # Python's "{:.0f}" rounds half to even (62.5 -> 62); so does this.
-            x = f"{percent_cell}*100"
-            rounded = f"IF(MOD({x},1)=0.5,2*ROUND({x}/2,0),ROUND({x},0))"
-            head = f'IF(ISNUMBER({percent_cell}),TEXT({rounded},"0")&"%","not assessed")'
-        else:
-            head = '"not assessed"'
+        head = RULES[fw.headline_rule.kind].headline_formula(fw, fw.headline_rule, cells) or '"not assessed"'
         ws.cell(head_row, 3, f'=IF({any_answer},{head},"not assessed")')
 
         # One row per section: its percentage, and the level of each dimension.
@@ -289,7 +256,7 @@ class Formulas:
         sections: dict[str, str] = {}
         dimensions: dict[str, str] = {}
         for sec in fw.walk_sections():
-            lo, hi = span(sec.id)
+            lo, hi = self.span(fw, sec.id)
             ws.cell(r, 1, sec.id).data_type = "s"
             ws.cell(r, 1).alignment = Alignment(indent=sec.depth)
             ws.cell(r, 2, L.clean_text(sec.title)).data_type = "s"
@@ -301,16 +268,5 @@ class Formulas:
                 dimensions[sec.id] = f"D{r}"
             ws.cell(r, 5, f'=SUM({rng("H", lo, hi)})&" / {hi - lo + 1}"')
             r += 1
-        cells = SummaryCells(fw.id, f"C{head_row}", level_cell, percent_cell, required, sections, dimensions)
-        return cells, r
-
-
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Consecutive runs of row numbers: [2,3,4,7] -> [(2,4),(7,7)]."""
-    runs: list[tuple[int, int]] = []
-    for n in rows:
-        if runs and n == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], n)
-        else:
-            runs.append((n, n))
-    return runs
+        summary = SummaryCells(fw.id, f"C{head_row}", level_cell, percent_cell, self.required_cells[fw.id], sections, dimensions)
+        return summary, r

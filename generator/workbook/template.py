@@ -18,7 +18,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator import __version__
-from generator.model import CUMULATIVE, Framework, Section, Statement
+from generator.model import Framework, Section, Statement
+from generator.rules import RULES
 from generator.workbook import layout as L
 from generator.workbook.formulas import Formulas, SummaryCells
 
@@ -114,7 +115,7 @@ def _guidance_text(st: Statement) -> str:
 
 def _columns(framework: Framework) -> list[str]:
     cols = [L.H_SECTION, L.H_ID]
-    if framework.has_rule(CUMULATIVE):
+    if any(RULES[r.kind].level_column for r in framework.rules):
         cols.append(L.H_LEVEL)
     cols += [L.H_STATEMENT, L.H_GUIDANCE, L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE]
     return cols

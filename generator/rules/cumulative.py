@@ -1,0 +1,104 @@
+"""``cumulative-levels``: a dimension is at level L when every statement at levels up to L in it is met.
+
+The overall level is the lowest dimension level. The statements that block the next overall
+level are listed lowest level first ("basics first"), answered ones before unanswered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from openpyxl.utils import get_column_letter
+
+from generator.model import CUMULATIVE, Framework, Rule, Section, Statement
+from generator.results import DimensionLevel, FrameworkScore, Headline, RequiredSetResult, SectionScore, StatementResult
+from generator.rules.base import BucketSpec, LevelOutcome, ScoringRule, SummaryCells, level_buckets, level_ratio, lowest, quote
+
+if TYPE_CHECKING:
+    from generator.workbook.formulas import Formulas
+
+
+def _dimension(fw: Framework, top: Section, results: Mapping[str, StatementResult]) -> DimensionLevel:
+    numbers = [lv.number for lv in fw.levels]
+    level: int | None = None
+    for n in numbers:
+        if all(results[s.id].met for s in top.all_statements() if s.level == n):
+            level = n
+        else:
+            break
+    nxt = numbers[0] if level is None else (level + 1 if level < numbers[-1] else None)
+    blockers: tuple[str, ...] = ()
+    if nxt is not None:
+        blockers = tuple(s.id for s in top.all_statements() if s.level is not None and s.level <= nxt and not results[s.id].met)
+    return DimensionLevel(top, level, blockers)
+
+
+class CumulativeLevels(ScoringRule):
+    kind = CUMULATIVE
+    explanation = (
+        "Cumulative levels: a section is at level L when every statement at levels up to L is met (yes or n/a); "
+        "the framework level is the lowest section level."
+    )
+    levelled = True
+    level_column = True
+
+    def check(self, fw: Framework, declared: bool) -> Iterator[tuple[Statement | None, str]]:
+        if declared:
+            for st in fw.statements:
+                if not st.is_rubric and st.level is None:
+                    yield st, f"statement `{st.id}` needs a `level` (cumulative-levels scoring)"
+
+    def levels(self, fw: Framework, results: Mapping[str, StatementResult]) -> LevelOutcome:
+        dimensions = tuple(_dimension(fw, top, results) for top in fw.sections)
+        level = lowest([d.level for d in dimensions])
+        nxt = fw.levels[0].number if level is None else level + 1
+        blockers: tuple[str, ...] = ()
+        if level is None or level < fw.levels[-1].number:
+            pending = [results[s.id] for s in fw.statements if s.level is not None and s.level <= nxt and not results[s.id].met]
+            pending.sort(key=lambda r: (r.statement.level, 0 if r.assessed else 1))
+            blockers = tuple(r.statement.id for r in pending)
+        return LevelOutcome(dimensions, level, blockers)
+
+    def headline(
+        self, fw: Framework, rule: Rule, level: int | None, overall: SectionScore, required: tuple[RequiredSetResult, ...]
+    ) -> Headline:
+        if level is None:
+            return Headline(self.kind, f"below level {fw.levels[0].number}", 0.0)
+        return Headline(self.kind, f"Level {level}", level_ratio(fw, level))
+
+    def buckets(self, fw: Framework, rule: Rule, assessed: Sequence[FrameworkScore]) -> list[BucketSpec]:
+        out: list[BucketSpec] = []
+        lo = fw.levels[0].number
+        if any(st.level == lo for st in fw.statements):  # else no team can be below it
+            out.append((f"below level {lo}", sum(1 for s in assessed if s.level is None), 0.0))
+        out += level_buckets(fw, assessed)
+        return out
+
+    def level_cells(self, book: Formulas, fw: Framework) -> dict[str, str]:
+        """Per dimension a row of 1/0 flags "every statement up to this level is met", then its level."""
+        cells: dict[str, str] = {}
+        for top in fw.sections:
+            a, b = book.span(fw, top.id)
+            q, out = book.level_row_cell(fw)
+            prev = ""
+            first = get_column_letter(book.LEVEL_COL0)
+            for i, lv in enumerate(fw.levels):
+                col = get_column_letter(book.LEVEL_COL0 + i)
+                clear = f"COUNTIFS($D${a}:$D${b},{lv.number},$J${a}:$J${b},0)=0"
+                cond = clear if not prev else f"AND({prev}{q}=1,{clear})"
+                book.scores[f"{col}{q}"] = f"=IF({cond},1,0)"
+                prev = col
+            last = get_column_letter(book.LEVEL_COL0 + len(fw.levels) - 1)
+            lowest_number = fw.levels[0].number
+            book.scores[out] = f"=IF({first}{q}=1,{lowest_number}+SUM({first}{q}:{last}{q})-1,{quote(self.level_missing(fw))})"
+            cells[top.id] = book.absolute(out)
+        return cells
+
+    def level_missing(self, fw: Framework) -> str:
+        return f"below level {fw.levels[0].number}"
+
+    def headline_formula(self, fw: Framework, rule: Rule, cells: SummaryCells) -> str | None:
+        if cells.level is None:
+            return None
+        return f'IF(ISNUMBER({cells.level}),"Level "&{cells.level},{quote(cells.level_missing)})'

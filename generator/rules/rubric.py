@@ -1,0 +1,79 @@
+"""``rubric``: each dimension's level is the level chosen for its rubric items (the lowest if several).
+
+The overall level is the lowest dimension level; any dimension not assessed leaves the
+overall level not assessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from generator.model import RUBRIC_RULE, Framework, Rule, Section, Statement
+from generator.results import DimensionLevel, FrameworkScore, Headline, RequiredSetResult, SectionScore, StatementResult
+from generator.rules.base import BucketSpec, LevelOutcome, ScoringRule, SummaryCells, level_buckets, level_ratio, lowest, quote
+
+if TYPE_CHECKING:
+    from generator.workbook.formulas import Formulas
+
+
+def _dimension(top: Section, results: Mapping[str, StatementResult]) -> DimensionLevel:
+    items = [s for s in top.all_statements() if s.is_rubric]
+    chosen = [int(a.value) for s in items if (a := results[s.id].answer) is not None]
+    if len(chosen) < len(items) or not items:
+        return DimensionLevel(top, None, tuple(s.id for s in items if not results[s.id].assessed))
+    return DimensionLevel(top, min(chosen), ())
+
+
+class Rubric(ScoringRule):
+    kind = RUBRIC_RULE
+    explanation = "Rubric: each section is rated by picking the level description that fits; the framework level is the lowest."
+    levelled = True
+    level_chart = True
+
+    def check(self, fw: Framework, declared: bool) -> Iterator[tuple[Statement | None, str]]:
+        only_levels = declared and sum(1 for r in fw.rules if r.levelled) == 1
+        for st in fw.statements:
+            if st.is_rubric and not declared:
+                yield st, f"rubric `{st.id}` needs the `rubric` scoring rule"
+            elif not st.is_rubric and only_levels:
+                yield st, f"`{st.id}` is a statement but this framework is scored as a rubric"
+
+    def levels(self, fw: Framework, results: Mapping[str, StatementResult]) -> LevelOutcome:
+        dimensions = tuple(_dimension(top, results) for top in fw.sections)
+        level = lowest([d.level for d in dimensions])
+        blockers: tuple[str, ...] = ()
+        if level is not None and level < fw.levels[-1].number:
+            blockers = tuple(s.id for d in dimensions if d.level == level for s in d.section.all_statements() if s.is_rubric)
+        elif level is None:
+            blockers = tuple(b for d in dimensions for b in d.blockers)
+        return LevelOutcome(dimensions, level, blockers)
+
+    def headline(
+        self, fw: Framework, rule: Rule, level: int | None, overall: SectionScore, required: tuple[RequiredSetResult, ...]
+    ) -> Headline:
+        if level is None:
+            return Headline(self.kind, "incomplete", None)
+        return Headline(self.kind, f"Level {level}", level_ratio(fw, level))
+
+    def buckets(self, fw: Framework, rule: Rule, assessed: Sequence[FrameworkScore]) -> list[BucketSpec]:
+        return level_buckets(fw, assessed)
+
+    def level_cells(self, book: Formulas, fw: Framework) -> dict[str, str]:
+        """Per dimension the lowest level chosen, once every rubric item in it is answered."""
+        cells: dict[str, str] = {}
+        for top in fw.sections:
+            lo, hi = book.span(fw, top.id)
+            items = sum(1 for st in top.all_statements() if st.is_rubric)
+            _, cell = book.level_row_cell(fw)
+            if items:
+                book.scores[cell] = f'=IF(COUNT($G${lo}:$G${hi})<{items},"not assessed",MIN($G${lo}:$G${hi}))'
+            else:
+                book.scores[cell] = "not assessed"
+            cells[top.id] = book.absolute(cell)
+        return cells
+
+    def headline_formula(self, fw: Framework, rule: Rule, cells: SummaryCells) -> str | None:
+        if cells.level is None:
+            return None
+        return f'IF(ISNUMBER({cells.level}),"Level "&{cells.level},{quote("incomplete")})'
