@@ -127,7 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on-regression", action="store_true", help="exit 1 when any team's maturity goes down")
 
     p = add("codeowners", cmd_codeowners, "Write .github/CODEOWNERS so each team's owners review its answer files.")
-    p.add_argument("--admins", default=None, help="owner(s) of frameworks/ and everything else (e.g. @org/platform)")
+    p.add_argument(
+        "--admins",
+        default=None,
+        help="the admins (owners of frameworks/ and everything else, e.g. @org/platform) when maturity.yml names none",
+    )
     p.add_argument("--check", action="store_true", help="exit 1 if CODEOWNERS is out of date, write nothing")
     return parser
 

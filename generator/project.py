@@ -11,6 +11,7 @@ from generator.answers import read_team
 from generator.frameworks import read_framework
 from generator.model import Framework, Team
 from generator.problems import MaturityError, Problems
+from generator.settings import Settings, load_settings
 
 FRAMEWORKS_DIR = "frameworks"
 ANSWERS_DIR = "answers"
@@ -25,6 +26,8 @@ class Project:
     frameworks: Mapping[str, Framework]
     teams: tuple[Team, ...]
     problems: Problems
+    #: ``maturity.yml`` (the defaults when the repository has none).
+    settings: Settings = Settings()
 
     def team(self, team_id: str) -> Team | None:
         return next((t for t in self.teams if t.id == team_id), None)
@@ -110,9 +113,10 @@ def load_project(root: Path | None = None, extra: Iterable[Path] = ()) -> Projec
             bucket = fw_paths if FRAMEWORKS_DIR in f.parts[:-1] else team_paths
             if f not in bucket:
                 bucket.append(f)
+    settings = load_settings(root, problems)
     frameworks = load_frameworks(fw_paths, root, problems)
     teams = load_teams(team_paths, frameworks, root, problems)
-    return Project(root, MappingProxyType(frameworks), tuple(teams), problems)
+    return Project(root, MappingProxyType(frameworks), tuple(teams), problems, settings)
 
 
 def load_valid_project(root: Path | None, refusal: str) -> Project:

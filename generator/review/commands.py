@@ -61,14 +61,11 @@ def diff_command(args: argparse.Namespace) -> int:
 
 
 def codeowners_command(args: argparse.Namespace) -> int:
-    """Write (or with ``--check`` verify) ``.github/CODEOWNERS`` from the teams' owners."""
+    """Write (or with ``--check`` verify) ``.github/CODEOWNERS`` from the teams' owners and the admins."""
     root = (args.root or find_root()).resolve()
     project = load_valid_project(root, "CODEOWNERS not written")
-    path = root / codeowners.CODEOWNERS
-    current = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
-    admins = codeowners.parse_admins(args.admins)
-    if not admins:
-        admins = (codeowners.admins_in(current) if args.check and current else None) or codeowners.default_admins()
+    current = codeowners.read_current(project)
+    admins = codeowners.resolve_admins(project, codeowners.parse_admins(args.admins), current)
     text, problems = codeowners.render(project, admins)
     if problems:
         raise MaturityError("CODEOWNERS not written: some owners are not valid GitHub owners", problems)
@@ -82,6 +79,6 @@ def codeowners_command(args: argparse.Namespace) -> int:
     if current == text:
         print(f"{codeowners.CODEOWNERS} is up to date")
         return 0
-    write_atomic(path, text)
+    write_atomic(project.root / codeowners.CODEOWNERS, text)
     print(f"wrote {codeowners.CODEOWNERS}: {len(project.teams)} team{'s' if len(project.teams) != 1 else ''}")
     return 0

@@ -222,6 +222,17 @@ def _write_history(history: Any, project: Project, site: Path) -> None:
         (out / f"{team.id}.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
 
 
+def _print_warnings(project: Project) -> None:
+    """The warnings ``maturity validate`` would print (the build goes on), so both say the same."""
+    from generator.review.codeowners import check
+
+    warnings = Problems()
+    warnings.extend(project.problems)
+    warnings.extend(check(project))
+    for problem in warnings.sorted():
+        print(problem, file=sys.stderr)
+
+
 def build_site(
     root: Path | None = None,
     site_dir: Path | None = None,
@@ -239,6 +250,7 @@ def build_site(
     t0 = time.perf_counter()
     root = (root or find_root()).resolve()
     project = load_valid_project(root, "site not built")
+    _print_warnings(project)
     timings["load+validate"] = time.perf_counter() - t0
 
     site_dir = (site_dir or root / "site").resolve()
