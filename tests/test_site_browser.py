@@ -207,3 +207,96 @@ def test_serve_updates_the_page_when_an_answer_file_changes(tmp_path: Path) -> N
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+# -- a hostile organisation: nothing in any field of a framework or answer file runs -----------
+
+HOSTILE_FIXTURE = Path(__file__).parent / "fixtures" / "hostile"
+
+#: Every attribute in the DOM that runs script or navigates to it: on* handlers, script-like URLs.
+DOM_ATTACKS = """() => {
+  const bad = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const a of el.attributes) {
+      const name = a.name.toLowerCase();
+      const value = a.value.replace(/[\\s\\x00-\\x1f]/g, '').toLowerCase();
+      if (name.startsWith('on') || /^(javascript|vbscript|data):/.test(value) && name !== 'content') {
+        bad.push(el.tagName + ' ' + a.name + '=' + a.value);
+      }
+    }
+  }
+  for (const el of document.querySelectorAll('script')) {
+    if (el.textContent.includes('alert(')) bad.push('script ' + el.textContent.slice(0, 80));
+  }
+  return bad;
+}"""
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    from test_review_support import GitRepo
+
+    root = tmp_path_factory.mktemp("hostile")
+    repo = GitRepo(root)
+    for sub in ("frameworks", "answers"):
+        for src in sorted((HOSTILE_FIXTURE / sub).iterdir()):
+            repo.write(f"{sub}/{src.name}", src.read_text(encoding="utf-8"))
+    repo.commit("hostile organisation")  # so the team page draws its history chart too
+    site = root / "site"
+    build_site(root, site, parallel=False)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", site
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_hostile_framework_and_team_nothing_runs_on_any_page(hostile_site: tuple[str, Path], page: Page) -> None:
+    base, site = hostile_site
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert {"index.html", "framework/evil/index.html", "framework/evilrub/index.html", "team/bad/index.html"} <= set(pages)
+    for rel in pages:
+        page.goto(base + rel)
+        page.wait_for_load_state("load")
+        for fold in page.locator("details summary").all():
+            fold.click()  # open every fold: the answers table, blockers, required sets
+        page.wait_for_timeout(150)
+        assert page.evaluate(DOM_ATTACKS) == [], rel
+        assert page.locator("article img, nav img").count() == 0, rel
+    assert page.dialogs == []  # type: ignore[attr-defined]
+    assert page.outside == []  # type: ignore[attr-defined]
+
+
+def test_hostile_text_is_shown_as_text_and_safe_markdown_survives(hostile_site: tuple[str, Path], page: Page) -> None:
+    base, _ = hostile_site
+    page.goto(base + "framework/evil/")
+    assert page.locator("h1").inner_text().rstrip("¶").strip() == (
+        "Evil <img src=x onerror=alert('fw-title')> `x` [t](javascript:alert('fw-title-link'))"
+    )
+    nav = page.locator("nav.md-nav--primary").first.inner_text()
+    assert "Evil <img src=x onerror=alert('fw-title')>" in nav
+    assert "RubFw <img src=x onerror=alert('rub-title')>" in nav
+    description = page.locator(".mc-description")
+    assert "Desc <script>alert('fw-desc-script')</script>" in description.inner_text()
+    assert description.locator("a[href='https://example.com/safe']").inner_text() == "a safe link"
+    assert description.locator("strong").first.inner_text() == "bold words"
+    assert description.locator(".admonition.note .admonition-title").inner_text() == "Admonished"
+    assert "{onclick=alert('fw-desc-onclick')}" in description.inner_text()
+    # every link in framework text is http(s) or mailto, or has no target at all
+    hrefs = description.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert [h for h in hrefs if h is not None] == ["https://example.com/safe"]
+    code = page.locator("code").filter(has_text="scale-value").first.inner_text()
+    assert code == "ye`s<img src=x onerror=alert('scale-value')>` [x](javascript:alert('scale-link'))`"
+    assert page.locator(".mc-statement .mc-id").first.inner_text() == "st1"
+    # the search index holds the hostile words as text; showing them as results runs nothing
+    assert "onerror" in _search(page, "Stmt", "Stmt")
+    page.wait_for_timeout(300)
+    assert page.evaluate(DOM_ATTACKS) == []
+    page.goto(base + "team/bad/")
+    assert page.locator("h1").inner_text().rstrip("¶").strip() == (
+        "Team <img src=x onerror=alert('team-name')> {onclick=alert('team-name-attr')}"
+    )
+    assert page.dialogs == []  # type: ignore[attr-defined]

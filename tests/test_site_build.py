@@ -7,6 +7,7 @@ import os
 import re
 import types
 from datetime import datetime, timezone
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from generator.problems import MaturityError
 from generator.project import load_project
 from generator.site import charts, pages, render
 from generator.site.build import build_site, merge_nav
-from generator.site.escape import md_block, md_inline, safe_url
+from generator.site.escape import md_block, md_code, md_inline, nav_title, safe_url
 from generator.site.links import Urls
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -71,9 +72,54 @@ def test_md_inline_neutralises_html_and_markdown() -> None:
 
 
 def test_md_block_keeps_formatting_but_not_html_or_script_links() -> None:
-    out = md_block("**bold** <script>x</script> [a](javascript:alert(1)) [b](https://ok.example)\n[r]: vbscript:x")
-    assert "**bold**" in out and "<script>" not in out and "&lt;script>" in out
-    assert "javascript:" not in out and "vbscript:" not in out and "(https://ok.example)" in out
+    out = md_block("**bold** <script>x</script> [a](javascript:alert(1)) [b](https://ok.example)\n\n[r]: vbscript:x\nsee [r]")
+    assert "<strong>bold</strong>" in out and "<script>" not in out and "&lt;script&gt;x&lt;/script&gt;" in out
+    assert "javascript:" not in out and "vbscript:" not in out and '<a href="https://ok.example"' in out
+
+
+class _Attributes(HTMLParser):
+    """Every (tag, attribute, value) of an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [(tag, name, value or "") for name, value in attrs]
+
+
+#: Every way the issue found to get an attribute or a script link through framework Markdown.
+BYPASSES = [
+    "![i](x){onerror=\"alert(1)\"}",
+    "para {onclick=alert(1)}",
+    "para\n{: onclick=\"alert(1)\" }",
+    "text { #id onclick=alert(1) }",
+    "> [q]: javascript:alert(1)\n> see [q]",
+    "- [l]: javascript:alert(1)\n- see [l]",
+    "!!! note \"t\"\n    [a]: javascript:alert(1)\n    see [a]",
+    "[ref]: \"javascript:alert(1)\"\nuse [ref]",
+    "[r2]:\n    javascript:alert(1)\n\nuse [r2]",
+    "[x]( javascript:alert(1) ) [z](JaVaScRiPt:alert(1)) [w](java&#115;cript:alert(1)) [v](<javascript:alert(1)>)",
+    "<javascript:alert(1)> [u](data:text/html,x) [f](file:///etc/passwd) [rel](../x.html)",
+    "<img src=x onerror=alert(1)> <a href=javascript:alert(1)>a</a> <!-- <script>alert(1)</script> -->",
+    "`` ` ``<img src=x onerror=alert(1)>` [x](javascript:alert(1))`",
+    "| a | <b onclick=alert(1)>b</b> |\n|---|---|\n| [c](javascript:alert(1)) | d |",
+]
+
+
+@pytest.mark.parametrize("text", BYPASSES)
+def test_md_block_lets_no_attribute_or_script_link_through(text: str) -> None:
+    parser = _Attributes()
+    parser.feed(str(md_block(text, "mc-statement", lead="st1")))
+    allowed = {("div", "class"), ("span", "class"), ("p", "class"), ("a", "rel"), ("a", "title")}
+    unexpected = [(t, n, v) for t, n, v in parser.found if (t, n) not in allowed and not (n == "href" and v.startswith("https://"))]
+    assert unexpected == []
+    assert all(not n.startswith("on") for _, n, _ in parser.found)
+
+
+def test_scale_values_and_nav_titles_are_text() -> None:
+    assert md_code("a`<b>`[x](javascript:y)") == "<code>a&#96;&lt;b&gt;&#96;&#91;x&#93;&#40;javascript&#58;y&#41;</code>"
+    assert nav_title("A <img src=x onerror=alert(1)>\nB") == "A &lt;img src=x onerror=alert(1)&gt; B"
 
 
 @pytest.mark.parametrize(

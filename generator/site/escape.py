@@ -3,6 +3,14 @@
 Everything a team writes (names, groups, notes, evidence links) is shown as text:
 HTML is escaped, Markdown syntax is neutralised, links are kept only when they are
 http(s), mailto or relative paths.
+
+Markdown written in framework files (descriptions, guidance, statement texts) takes one path,
+:func:`md_block`: raw HTML is escaped, the Markdown is rendered here with a fixed set of
+extensions (no attribute lists), and the resulting HTML goes through an allow-list sanitiser
+(``nh3``) that keeps known tags only, no attributes but a few harmless ones, and links only
+when they are http(s) or mailto. Whatever the syntax, nothing in a framework file becomes a
+script, an event handler or a ``javascript:`` link. Short framework texts (titles, names,
+citations) are shown literally with :func:`md_inline`.
 """
 
 from __future__ import annotations
@@ -11,6 +19,8 @@ import html
 import json
 import re
 
+import markdown
+import nh3
 from markupsafe import Markup
 
 #: Characters with a meaning in Markdown (and its common extensions), written as numeric entities.
@@ -25,8 +35,6 @@ _MD_TABLE = {ord(c): f"&#{ord(c)};" for c in _MD_CHARS} | {
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _SAFE_SCHEMES = ("http", "https", "mailto")
 _BAD_URL_CHARS = re.compile(r"[\s<>\"'`\\\x00-\x1f\x7f]")
-_MD_LINK_SCHEME = re.compile(r"(\]\(\s*<?\s*)([A-Za-z][A-Za-z0-9+.-]*):", re.MULTILINE)
-_MD_REF_SCHEME = re.compile(r"^(\s{0,3}\[[^\]\n]+\]:\s*<?\s*)([A-Za-z][A-Za-z0-9+.-]*):", re.MULTILINE)
 
 
 def md_inline(text: str) -> Markup:
@@ -45,22 +53,79 @@ def title_text(text: str) -> Markup:
     return Markup(json.dumps(html.escape(" ".join(str(text).split()), quote=True)))
 
 
-def _keep_scheme(match: re.Match[str]) -> str:
-    scheme = match.group(2)
-    return match.group(0) if scheme.lower() in _SAFE_SCHEMES else f"{match.group(1)}#blocked-{scheme}-"
+#: Markdown extensions for framework text: no ``attr_list``, no raw-HTML passthrough (``<`` is escaped first).
+_MD_EXTENSIONS = ["tables", "admonition", "sane_lists"]
+_ALLOWED_TAGS = {
+    "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "div",
+    "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+_ADMONITION_CLASSES = {"admonition", "note", "abstract", "info", "tip", "success", "question", "warning", "failure",
+                       "danger", "bug", "example", "quote"}  # fmt: skip
+_SAFE_LINK = re.compile(r"^(?:https?://|mailto:)[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
 
 
-def md_block(text: str) -> Markup:
-    """Markdown written by framework authors: Markdown formatting is kept, raw HTML and script links are not.
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    """Keep an attribute the allow-list let through; links only when they are http(s) or mailto."""
+    if name == "href":
+        return value if _SAFE_LINK.match(value) else None
+    return value
 
-    ``<`` is escaped (no raw HTML, no autolinks), links with a scheme other than http(s)/mailto are
-    disabled, and attribute lists (``{: ...}``) are neutralised.
+
+_CLEANER = nh3.Cleaner(
+    tags=_ALLOWED_TAGS,
+    clean_content_tags={"script", "style"},
+    attributes={"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}},
+    allowed_classes={"div": _ADMONITION_CLASSES, "p": {"admonition-title"}},
+    attribute_filter=_attribute,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="nofollow noopener noreferrer",
+    strip_comments=True,
+)
+
+
+def _markdown() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=_MD_EXTENSIONS, output_format="html")
+    md.preprocessors.deregister("html_block")  # raw HTML blocks become text ...
+    md.inlinePatterns.deregister("html")  # ... and so do inline tags: the serializer escapes them
+    return md
+
+
+_MARKDOWN = _markdown()
+
+
+def framework_html(text: str) -> str:
+    """Framework Markdown as sanitised HTML: raw HTML shown as text, rendered, then cleaned by the allow-list."""
+    rendered = _MARKDOWN.reset().convert(str(text))
+    return str(_CLEANER.clean(rendered)).strip()
+
+
+def nav_title(text: str) -> str:
+    """A title for the MkDocs navigation (themes print it unescaped): one line, HTML escaped."""
+    return html.escape(" ".join(str(text).split()), quote=True)
+
+
+def md_block(text: str, cls: str = "", lead: str = "") -> Markup:
+    """Markdown written by framework authors, as one sanitised HTML block for a generated page.
+
+    Formatting is kept; raw HTML, attributes and links other than http(s)/mailto are not (see the module
+    docstring). ``cls`` names CSS classes of the wrapping ``<div>``; ``lead`` (shown as an id, escaped)
+    starts the first paragraph. The block stands on its own lines, so the page's Markdown leaves it alone.
     """
-    text = str(text).replace("&", "&amp;").replace("<", "&lt;")
-    text = text.replace("{:", "&#123;:").replace("{ :", "&#123; :")
-    text = _MD_LINK_SCHEME.sub(_keep_scheme, text)
-    text = _MD_REF_SCHEME.sub(_keep_scheme, text)
-    return Markup(text)
+    body = framework_html(text)
+    if not body and not lead:
+        return Markup("")
+    if lead:
+        span = f'<span class="mc-id">{html.escape(str(lead), quote=True)}</span> '
+        body = "<p>" + span + body[3:] if body.startswith("<p>") else f"<p>{span}</p>{body}"
+    classes = " ".join(["mc-md", *str(cls).split()])
+    # No blank line inside: a raw HTML block of the page ends at its closing tag, never earlier.
+    body = re.sub(r"\n[ \t]*\n", "\n&#10;", body)
+    return Markup(f'\n<div class="{html.escape(classes, quote=True)}">\n{body}\n</div>\n')
+
+
+def md_code(text: str) -> Markup:
+    """Framework text shown as inline code (``<code>``), whatever backticks or HTML it holds."""
+    return Markup(f"<code>{md_inline(text)}</code>")
 
 
 def safe_url(url: str) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 
 from generator.site import charts, links, pages
-from generator.site.escape import html_text, md_block, md_inline, title_text
+from generator.site.escape import html_text, md_block, md_code, md_inline, nav_title, title_text
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 #: The templates shipped with the product (a project's own ``site_templates/`` overrides them file by file).
@@ -39,6 +39,7 @@ def environment(root: Path | None = None) -> jinja2.Environment:
     )
     env.filters["md"] = md_inline
     env.filters["mdblock"] = md_block
+    env.filters["code"] = md_code
     env.filters["title"] = title_text
     env.filters["text"] = html_text
     env.filters["heat"] = charts.bucket
@@ -74,9 +75,10 @@ def prepare(docs_dir: Path) -> None:
 
 def nav(org: pages.Org) -> list[Any]:
     """The navigation: home, each framework, the teams index, the guide. Team pages stay out of it."""
+    per_framework = [{nav_title(f.title): links.framework_page(f.id)} for f in org.frameworks]
     return [
         {"Overview": links.HOME},
-        {"Frameworks": [{"All frameworks": links.FRAMEWORKS}] + [{f.title: links.framework_page(f.id)} for f in org.frameworks]},
+        {"Frameworks": [{"All frameworks": links.FRAMEWORKS}, *per_framework]},
         {"Teams": links.TEAMS},
         {"How to assess": links.ABOUT},
     ]
