@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import socket
@@ -63,6 +64,19 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def _static_server(site: Path) -> Iterator[str]:
+    """Serve a built site on a free local port; its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import textwrap
@@ -80,14 +94,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         (root / "answers" / f"{tid}.yaml").write_text(textwrap.dedent(text).replace("NOTE", note), encoding="utf-8")
     site = root / "site"
     build_site(root, site, history=False)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _static_server(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -244,14 +252,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     repo.commit("hostile organisation")  # so the team page draws its history chart too
     site = root / "site"
     build_site(root, site, parallel=False)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", site
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _static_server(site) as url:
+        yield url, site
 
 
 def test_hostile_framework_and_team_nothing_runs_on_any_page(hostile_site: tuple[str, Path], page: Page) -> None:
