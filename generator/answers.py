@@ -24,9 +24,10 @@ MAX_NOTE = 4000
 
 
 class _AnswerReader(Reader):
-    def __init__(self, path: str, problems: Problems, frameworks: Mapping[str, Framework]) -> None:
+    def __init__(self, path: str, problems: Problems, frameworks: Mapping[str, Framework], today: dt.date | None) -> None:
         super().__init__(path, problems)
         self.frameworks = frameworks
+        self.today = today or dt.date.today()
 
     def team(self, root: Node, file_stem: str) -> Team:
         keys = self.mapping(root, "answer file", TEAM_KEYS, ("team", "name"))
@@ -98,7 +99,7 @@ class _AnswerReader(Reader):
             day = dt.date.fromisoformat(raw)
         except ValueError:
             raise self.fail(node, f"assessed must be a date like 2026-03-31, got `{raw}`") from None
-        if day > dt.date.today() + dt.timedelta(days=1):  # a day of slack for time zones
+        if day > self.today + dt.timedelta(days=1):  # a day of slack for time zones
             raise self.fail(node, f"assessed date {raw} is in the future")
         return day
 
@@ -151,9 +152,21 @@ class _AnswerReader(Reader):
 
 
 def read_team(
-    path: Path, frameworks: Mapping[str, Framework], problems: Problems, display: str | None = None, data: bytes | None = None
+    path: Path,
+    frameworks: Mapping[str, Framework],
+    problems: Problems,
+    display: str | None = None,
+    data: bytes | None = None,
+    today: dt.date | None = None,
 ) -> Team | None:
-    """Parse one answer file (or ``data``, its bytes); None when it has errors (all recorded in ``problems``)."""
+    """Parse one answer file (or ``data``, its bytes); None when it has errors (all recorded in ``problems``).
+
+    ``today`` (default: the system date) is what an ``assessed`` date may not be after.
+    """
     return read_document(
-        path, problems, display, data, lambda name, local, root: _AnswerReader(name, local, frameworks).team(root, path.stem)
+        path,
+        problems,
+        display,
+        data,
+        lambda name, local, root: _AnswerReader(name, local, frameworks, today).team(root, path.stem),
     )

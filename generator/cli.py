@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,7 +28,7 @@ def _print_problems(problems: object) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from generator.project import load_project
 
-    project = load_project(args.root, [Path(p) for p in args.paths])
+    project = load_project(args.root, [Path(p) for p in args.paths], today=args.today)
     if not args.paths:
         from generator.review.codeowners import check
 
@@ -118,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--framework", "-f", action="append", default=None, help="import only this framework (repeat); the workbook must have it"
     )
+    p.add_argument(
+        "--keep-dates",
+        action="store_true",
+        help="leave the answers' assessed dates as they are (default: the answers that change are dated today)",
+    )
 
     p = add("diff", cmd_diff, "Maturity changes between two git revisions, as Markdown for a pull request.")
     p.add_argument("base", nargs="?", default=None, help="base revision (default: merge-base with the main branch)")
@@ -136,9 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int:
+    """Run one command. ``today`` is the date every command works with (tests pass a fixed one)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.today = today or dt.date.today()
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

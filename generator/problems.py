@@ -8,17 +8,24 @@ from pathlib import Path
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One finding, located in a file (line/column 1-based) or a workbook cell."""
+    """One finding, located in a file (line/column 1-based) or a workbook cell.
+
+    A workbook cell is ``cell`` (``Sheet!C5``) with its row and column number in ``line`` and
+    ``col``, so problems sort in reading order.
+    """
 
     path: str
     line: int = 0
     col: int = 0
     message: str = ""
     severity: str = "error"
+    cell: str = ""
 
     @property
     def where(self) -> str:
-        """``path:line:col``, or just the path when the problem has no line."""
+        """``path:line:col`` (``path: Sheet!C5`` for a workbook cell), or just the path when the problem has no line."""
+        if self.cell:
+            return f"{self.path}: {self.cell}"
         return f"{self.path}:{self.line}:{self.col or 1}" if self.line else self.path
 
     def __str__(self) -> str:
@@ -49,7 +56,7 @@ class Problems:
         return len(self.items)
 
     def sorted(self) -> list[Problem]:
-        return sorted(self.items, key=lambda p: (p.path, p.line, p.col, p.message))
+        return sorted(self.items, key=lambda p: (p.path, p.cell.partition("!")[0], p.line, p.col, p.message))
 
 
 class MaturityError(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,11 +73,13 @@ def load_frameworks(paths: Iterable[Path], root: Path, problems: Problems) -> di
     return frameworks
 
 
-def load_teams(paths: Iterable[Path], frameworks: Mapping[str, Framework], root: Path, problems: Problems) -> list[Team]:
+def load_teams(
+    paths: Iterable[Path], frameworks: Mapping[str, Framework], root: Path, problems: Problems, today: dt.date | None = None
+) -> list[Team]:
     teams: list[Team] = []
     seen: dict[str, Team] = {}
     for path in paths:
-        team = read_team(path, frameworks, problems, display_path(path, root))
+        team = read_team(path, frameworks, problems, display_path(path, root), today=today)
         if team is None:
             continue
         if team.id in seen:
@@ -87,7 +90,7 @@ def load_teams(paths: Iterable[Path], frameworks: Mapping[str, Framework], root:
     return teams
 
 
-def load_project(root: Path | None = None, extra: Iterable[Path] = ()) -> Project:
+def load_project(root: Path | None = None, extra: Iterable[Path] = (), today: dt.date | None = None) -> Project:
     """Load ``frameworks/`` and ``answers/`` under ``root`` (plus any ``extra`` files or folders).
 
     When ``extra`` paths are given only those answer files are read (all frameworks
@@ -115,13 +118,13 @@ def load_project(root: Path | None = None, extra: Iterable[Path] = ()) -> Projec
                 bucket.append(f)
     settings = load_settings(root, problems)
     frameworks = load_frameworks(fw_paths, root, problems)
-    teams = load_teams(team_paths, frameworks, root, problems)
+    teams = load_teams(team_paths, frameworks, root, problems, today)
     return Project(root, MappingProxyType(frameworks), tuple(teams), problems, settings)
 
 
-def load_valid_project(root: Path | None, refusal: str) -> Project:
+def load_valid_project(root: Path | None, refusal: str, today: dt.date | None = None) -> Project:
     """Load the project, or refuse (``refusal`` says what was not done) with every problem found."""
-    project = load_project(root)
+    project = load_project(root, today=today)
     if project.problems:
         n = len(project.problems.errors)
         raise MaturityError(f"{refusal}: {n} error{'s' if n != 1 else ''} in the frameworks or answers", project.problems)

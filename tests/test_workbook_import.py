@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_workbook_support import FIXTURES, TEAM, answers_of, cli, copy_project, load, snapshot
+from test_workbook_support import FIXTURES, TEAM, TODAY, answers_of, cli, copy_project, load, snapshot
 
 from generator.workbook.export import export_workbook
 
@@ -27,7 +27,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     root = copy_project(tmp_path_factory.mktemp("ref"))
     from generator.cli import main
 
-    assert main(["--root", str(root), "import", str(FIXTURES / "filled.xlsx")]) == 0
+    assert main(["--root", str(root), "import", str(FIXTURES / "filled.xlsx")], today=TODAY) == 0
     return (root / ANSWER_FILE).read_bytes()
 
 

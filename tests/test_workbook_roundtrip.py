@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_workbook_support import PROJECT, TEAM, load
+from test_workbook_support import PROJECT, TEAM, TODAY, load
 
 from generator.cli import main
 from generator.model import Answer, Framework, FrameworkAnswers, Team
@@ -99,7 +99,7 @@ def _render(answers: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]], sty
 
 
 def _import(root: Path, book: Path) -> None:
-    assert main(["--root", str(root), "import", str(book)]) == 0
+    assert main(["--root", str(root), "import", str(book)], today=TODAY) == 0
 
 
 def _state(root: Path) -> dict[str, dict[str, tuple[str, str, tuple[str, ...]]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from generator.project import Project, load_project
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "workbooks"
 PROJECT = FIXTURES / "project"
 TEAM = "fraud-detection"
+#: The day the commands run on in these tests (imports stamp it on the answers they change).
+TODAY = dt.date(2026, 11, 26)
 
 
 def copy_project(tmp_path: Path) -> Path:
@@ -29,7 +32,7 @@ def load(root: Path) -> Project:
 
 def cli(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, str, str]:
     capsys.readouterr()
-    rc = main(["--root", str(root), *args])
+    rc = main(["--root", str(root), *args], today=TODAY)
     out, err = capsys.readouterr()
     return rc, out, err
 

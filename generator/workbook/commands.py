@@ -8,16 +8,17 @@ import tempfile
 from pathlib import Path
 
 from generator.fsio import write_atomic
-from generator.problems import MaturityError
+from generator.problems import MaturityError, Problems
 from generator.project import Project, load_valid_project
 from generator.workbook.export import export_workbook
 from generator.workbook.importer import FilePlan, ImportPlan, plan_import
-from generator.workbook.reader import read_workbook
+from generator.workbook.reader import WorkbookData, message_problem, read_workbook
+from generator.workbook.safety import WorkbookError
 from generator.yamlsource import suggest
 
 
 def _project(args: argparse.Namespace) -> Project:
-    project = load_valid_project(args.root, "nothing exported or imported")
+    project = load_valid_project(args.root, "nothing exported or imported", getattr(args, "today", None))
     if not project.frameworks:
         raise MaturityError(f"no frameworks found under {project.root}/frameworks")
     return project
@@ -78,10 +79,28 @@ def check_writable(plan: FilePlan) -> str | None:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    """Validate every workbook, then write each changed answer file atomically (or only print with --dry-run)."""
+    """Validate every workbook, then write each changed answer file atomically (or only print with --dry-run).
+
+    Every problem of every workbook is reported in one run; any problem means nothing is written.
+    """
     project = _project(args)
-    books = [read_workbook(Path(p), str(p)) for p in args.files]
-    plan = plan_import(project, books, team=args.team, create=args.create, frameworks=getattr(args, "framework", None))
+    problems = Problems()
+    books: list[WorkbookData] = []
+    for p in args.files:
+        try:
+            books.append(read_workbook(Path(p), str(p)))
+        except WorkbookError as exc:
+            problems.items.append(message_problem(str(exc)))
+    stamp = None if getattr(args, "keep_dates", False) else args.today
+    plan = plan_import(
+        project,
+        books,
+        team=args.team,
+        create=args.create,
+        frameworks=getattr(args, "framework", None),
+        assessed=stamp,
+        problems=problems,
+    )
     _print(plan, args.dry_run)
     changed = [f for f in plan.files if f.changes]
     if args.dry_run:
@@ -105,6 +124,8 @@ def _print(plan: ImportPlan, dry_run: bool) -> None:
     for f in plan.files:
         for change in f.changes:
             print(change)
+        for effect in f.effects:
+            print(effect)
         n = len(f.changes)
         if n:
             verb = "create" if f.created else "update"

@@ -2,8 +2,13 @@
 
 Nothing here writes a file: :func:`plan_import` returns, per team, the new text of its
 answer file and the list of changes; ``commands.py`` checks that every file can be
-written and only then writes them (each atomically). Any invalid input stops the whole
-import with one message naming the workbook, sheet and cell.
+written and only then writes them (each atomically). Every bad cell of every workbook is reported
+(``book.xlsx: Sheet!C5: message``), and any of them stops the whole import: nothing is written.
+
+The answers an import changes are stamped with the day of the import as their own
+``assessed`` date (unless the caller passes no date: ``--keep-dates``). The plan also
+says what the new answers do to each team's result: level and score before and after,
+and a target newly met or lost.
 
 Rules:
 
@@ -18,17 +23,18 @@ Rules:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.answers import MAX_NOTE, SAFE_LINK, read_team
 from generator.model import TEAM_ID, Answer, Framework, Team
-from generator.problems import MaturityError, Problems
+from generator.problems import MaturityError, Problem, Problems
 from generator.project import ANSWERS_DIR, Project
+from generator.scoring import FrameworkScore, score
 from generator.workbook import layout as L
-from generator.workbook.reader import Row, SheetData, WorkbookData
-from generator.workbook.safety import WorkbookError
+from generator.workbook.reader import Row, SheetData, WorkbookData, cell_problem, message_problem
 from generator.workbook.yamledit import Entry, block_lines, dq, edit_answers, scalar
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../generator/schemas/answers.schema.json"
@@ -54,6 +60,43 @@ class Change:
         return line
 
 
+@dataclass(frozen=True)
+class Effect:
+    """What an import does to one team's result on one framework."""
+
+    team: str
+    framework: str
+    before: str  # headline, e.g. "Level 1 · 45%"
+    after: str
+    target: str  # "" without a target
+    met_before: bool | None
+    met_after: bool | None
+
+    def __str__(self) -> str:
+        line = f"{self.team} / {self.framework}: {self.before} -> {self.after}"
+        if self.target and self.met_before != self.met_after:
+            line += f"; target {self.target} {'newly met' if self.met_after else 'no longer met'}"
+        elif self.target:
+            line += f"; target {self.target} {'met' if self.met_after else 'not met'}"
+        return line
+
+
+def result_text(sc: FrameworkScore) -> str:
+    """A team's result in one line: the headline, and the weighted score when it says more."""
+    text = sc.headline.text
+    pct = sc.percent
+    if pct is not None and not text.endswith("%"):
+        text += f" · {pct:.0f}%"
+    return text
+
+
+def effect(team: str, fw: Framework, before: FrameworkScore, after: FrameworkScore) -> Effect:
+    target = after.target or before.target
+    return Effect(
+        team, fw.id, result_text(before), result_text(after), str(target) if target else "", before.target_met, after.target_met
+    )
+
+
 @dataclass
 class FilePlan:
     """The new text of one team's answer file."""
@@ -65,6 +108,7 @@ class FilePlan:
     old_bytes: bytes | None
     new_bytes: bytes
     changes: list[Change] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
 
 
 @dataclass
@@ -82,73 +126,97 @@ class _Target:
     sheets: dict[str, tuple[WorkbookData, SheetData]] = field(default_factory=dict)
 
 
-def _error(book: WorkbookData, ref: str, message: str) -> WorkbookError:
-    return WorkbookError(f"{book.display}: {ref}: {message}")
-
-
 def plan_import(
     project: Project,
     books: Sequence[WorkbookData],
     team: str | None = None,
     create: bool = False,
     frameworks: Sequence[str] | None = None,
+    assessed: dt.date | None = None,
+    problems: Problems | None = None,
 ) -> ImportPlan:
-    """Validate ``books`` against ``project`` and plan the change of each team's answer file."""
+    """Validate ``books`` against ``project`` and plan the change of each team's answer file.
+
+    ``assessed`` is the date stamped on every answer that changes (None: dates are left as written).
+    Every problem found (with those already in ``problems``, e.g. from reading the workbooks) is
+    raised together in one :class:`MaturityError`.
+    """
+    problems = problems if problems is not None else Problems()
     notes: list[str] = []
     targets: dict[str, _Target] = {}
+    wanted = list(dict.fromkeys(frameworks)) if frameworks else None
     for book in books:
-        tid = _target_team(book, team)
+        problems.items.extend(book.problems)
+        tid = _target_team(book, team, problems)
+        if tid is None:
+            continue
         target = targets.setdefault(tid, _Target(tid, book.team_name or tid))
-        wanted = list(dict.fromkeys(frameworks)) if frameworks else None
         present = {s.framework: s for s in book.sheets}
-        if wanted:
-            for fid in wanted:
-                if fid not in present:
-                    listed = ", ".join(present)
-                    raise _error(
-                        book,
-                        f"{L.METADATA}!A{book.framework_header_row + 1}",
-                        f"this workbook is for {listed}, not for framework `{fid}`",
-                    )
+        for fid in wanted or ():
+            if fid not in present:
+                ref = f"{L.METADATA}!A{book.framework_header_row + 1}"
+                message = f"this workbook is for {', '.join(present)}, not for framework `{fid}`"
+                problems.items.append(cell_problem(book.display, ref, message))
         for sheet in book.sheets:
             if wanted is not None and sheet.framework not in wanted:
                 continue
             fw = project.frameworks.get(sheet.framework)
             if fw is None:
-                raise _error(
-                    book,
-                    f"{L.METADATA}!A{sheet.meta_row}",
-                    f"the workbook is for framework `{sheet.framework}`, which this repository does not have",
-                )
+                ref = f"{L.METADATA}!A{sheet.meta_row}"
+                message = f"the workbook is for framework `{sheet.framework}`, which this repository does not have"
+                problems.items.append(cell_problem(book.display, ref, message))
+                continue
             if sheet.framework in target.sheets:
                 other = target.sheets[sheet.framework][0]
-                raise WorkbookError(
-                    f"{book.display}: team `{tid}`'s answers to `{sheet.framework}` are also in {other.display}; "
+                message = (
+                    f"team `{tid}`'s answers to `{sheet.framework}` are also in {other.display}; "
                     "import one workbook per team and framework"
                 )
-            _check_sheet(book, sheet, fw, notes)
-            target.sheets[sheet.framework] = (book, sheet)
-    files = [_plan_team(project, target, create, notes) for target in targets.values()]
-    return ImportPlan([f for f in files if f is not None], notes)
+                problems.add(book.display, 0, 0, message)
+                continue
+            if _check_sheet(book, sheet, fw, notes, problems):
+                target.sheets[sheet.framework] = (book, sheet)
+    files: list[FilePlan] = []
+    if not problems:
+        stamp = assessed.isoformat() if assessed else ""
+        for target in targets.values():
+            try:
+                files.append(_plan_team(project, target, create, notes, stamp))
+            except MaturityError as exc:
+                problems.items.append(message_problem(str(exc)))
+    if problems:
+        n = len(problems.errors)
+        raise MaturityError(f"nothing imported: {n} problem{'s' if n != 1 else ''} in the workbooks", problems)
+    return ImportPlan(files, notes)
 
 
-def _target_team(book: WorkbookData, team: str | None) -> str:
-    ref = f"{L.METADATA}!B2"
+def _target_team(book: WorkbookData, team: str | None, problems: Problems) -> str | None:
+    """The team ``book`` is imported for, or None (the reason recorded in ``problems``)."""
+    message = ""
     if book.team:
         if not TEAM_ID.match(book.team):
-            raise _error(book, ref, f"`{book.team}` is not a valid team id")
-        if team and team != book.team:
-            raise _error(book, ref, f"this workbook belongs to team `{book.team}`, not to `{team}`")
-        return book.team
-    if not team:
-        raise _error(book, ref, "this is a blank workbook; name the team it is for with --team TEAM")
-    if not TEAM_ID.match(team):
+            message = f"`{book.team}` is not a valid team id"
+        elif team and team != book.team:
+            message = f"this workbook belongs to team `{book.team}`, not to `{team}`"
+        else:
+            return book.team
+    elif not team:
+        message = "this is a blank workbook; name the team it is for with --team TEAM"
+    elif not TEAM_ID.match(team):
         raise MaturityError(f"`{team}` is not a valid team id: use lowercase letters, digits and `-`")
-    return team
+    else:
+        return team
+    problems.items.append(cell_problem(book.display, f"{L.METADATA}!B2", message))
+    return None
 
 
-def _check_sheet(book: WorkbookData, sheet: SheetData, fw: Framework, notes: list[str]) -> None:
-    """Every row's id, answer and evidence are valid (one error, the first found)."""
+def _check_sheet(book: WorkbookData, sheet: SheetData, fw: Framework, notes: list[str], problems: Problems) -> bool:
+    """Every row's id, answer and evidence are valid; each bad cell is recorded. True when all are."""
+    found: list[Problem] = []
+
+    def bad(header: str, row: Row, message: str) -> None:
+        found.append(cell_problem(book.display, sheet.cell(header, row.row), message))
+
     exported = set(sheet.exported_ids)
     if sheet.version != fw.version:
         notes.append(
@@ -165,32 +233,24 @@ def _check_sheet(book: WorkbookData, sheet: SheetData, fw: Framework, notes: lis
                         f"`{fw.id}`; its answer was not imported"
                     )
                 continue
-            raise _error(book, sheet.cell(L.H_ID, row.row), f"unknown statement id `{row.id}` in framework `{fw.id}`")
+            bad(L.H_ID, row, f"unknown statement id `{row.id}` in framework `{fw.id}`")
+            continue
         seen.add(row.id)
         raw = row.answer.strip()
         if raw and L.parse_answer(fw, st, raw) is None:
-            raise _error(
-                book,
-                sheet.cell(L.H_ANSWER, row.row),
-                f"`{raw}` is not an answer to `{st.id}`; use one of: {L.allowed_answers(fw, st)}",
-            )
+            bad(L.H_ANSWER, row, f"`{raw}` is not an answer to `{st.id}`; use one of: {L.allowed_answers(fw, st)}")
         if not raw and ((row.note or "").strip() or (row.evidence or "").strip()):
             which = L.H_NOTE if (row.note or "").strip() else L.H_EVIDENCE
-            raise _error(
-                book,
-                sheet.cell(which, row.row),
-                f"a {which.lower()} without an answer; choose an answer in {sheet.cell(L.H_ANSWER, row.row)} or clear it",
-            )
+            answer_cell = sheet.cell(L.H_ANSWER, row.row)
+            what = "a note" if which == L.H_NOTE else "evidence"
+            bad(which, row, f"{what} without an answer; choose an answer in {answer_cell} or clear it")
         note = L.clean_text(row.note or "").strip()
         if len(note) > MAX_NOTE:
-            raise _error(book, sheet.cell(L.H_NOTE, row.row), f"the note is {len(note):,} characters; the limit is {MAX_NOTE:,}")
+            bad(L.H_NOTE, row, f"the note is {len(note):,} characters; the limit is {MAX_NOTE:,}")
         for link in (row.evidence or "").split():
             if not SAFE_LINK.match(link):
-                raise _error(
-                    book,
-                    sheet.cell(L.H_EVIDENCE, row.row),
-                    f"evidence `{link[:80]}` must be an http(s) link or a path in the repository",
-                )
+                bad(L.H_EVIDENCE, row, f"evidence `{link[:80]}` must be an http(s) link or a path in the repository")
+                break
     new = [sid for sid in fw.by_id if sid not in exported and sid not in seen]
     if new and exported:
         notes.append(
@@ -201,10 +261,12 @@ def _check_sheet(book: WorkbookData, sheet: SheetData, fw: Framework, notes: lis
         notes.append(
             f"{book.display}: sheet {sheet.title} has no row for {', '.join(missing)}; those answers are left as they are"
         )
+    problems.items.extend(found)
+    return not found
 
 
 def _entries(
-    book: WorkbookData, sheet: SheetData, fw: Framework, team: Team | None, tid: str, notes: list[str]
+    book: WorkbookData, sheet: SheetData, fw: Framework, team: Team | None, tid: str, notes: list[str], stamp: str
 ) -> tuple[dict[str, Entry], list[Change]]:
     """The entries that change, and the changes to report."""
     fa = team.frameworks.get(fw.id) if team is not None else None
@@ -234,11 +296,11 @@ def _entries(
             same_evidence = tuple(e.strip() for e in old.evidence) == evidence
             if old.value == value and same_note and same_evidence:
                 continue
-            entry = Entry(value, old.note if same_note else note, old.evidence if same_evidence else evidence)
+            entry = Entry(value, old.note if same_note else note, old.evidence if same_evidence else evidence, stamp)
             details = tuple(d for d, same in (("note", same_note), ("evidence", same_evidence)) if not same)
             changes.append(Change(tid, fw.id, row.id, old.value, value, details))
         else:
-            entry = Entry(value, note, evidence)
+            entry = Entry(value, note, evidence, stamp)
             details = tuple(d for d, v in (("note", note), ("evidence", evidence)) if v)
             changes.append(Change(tid, fw.id, row.id, "(not assessed)", value, details))
         entries[row.id] = entry
@@ -259,7 +321,7 @@ def _new_evidence(row: Row, old: Answer | None, prefilled: bool) -> tuple[str, .
     return links
 
 
-def _plan_team(project: Project, target: _Target, create: bool, notes: list[str]) -> FilePlan | None:
+def _plan_team(project: Project, target: _Target, create: bool, notes: list[str], stamp: str) -> FilePlan:
     team = project.team(target.team)
     if team is None:
         path = project.root / ANSWERS_DIR / f"{target.team}.yaml"
@@ -282,7 +344,7 @@ def _plan_team(project: Project, target: _Target, create: bool, notes: list[str]
     changes: list[Change] = []
     for fid, (book, sheet) in target.sheets.items():
         fw = project.frameworks[fid]
-        entries, fw_changes = _entries(book, sheet, fw, team, target.team, notes)
+        entries, fw_changes = _entries(book, sheet, fw, team, target.team, notes, stamp)
         if entries:
             edits[fid] = entries
             changes += fw_changes
@@ -300,8 +362,13 @@ def _plan_team(project: Project, target: _Target, create: bool, notes: list[str]
         new_text = edit_answers(old_text, edits, order, same_value, display)
     bom = b"\xef\xbb\xbf" if old_bytes is not None and old_bytes.startswith(b"\xef\xbb\xbf") else b""
     new_bytes = bom + new_text.encode("utf-8")
-    _verify(project, team, target.team, path, display, new_bytes, edits)
-    return FilePlan(target.team, path, display, team is None, old_bytes, new_bytes, changes)
+    after = _verify(project, team, target.team, path, display, new_bytes, edits)
+    effects = []
+    for fid in edits:
+        fw = project.frameworks[fid]
+        before_fa = team.frameworks.get(fid) if team is not None else None
+        effects.append(effect(target.team, fw, score(fw, before_fa), score(fw, after.frameworks.get(fid))))
+    return FilePlan(target.team, path, display, team is None, old_bytes, new_bytes, changes, effects)
 
 
 def new_team_text(team: str, name: str, edits: Mapping[str, Mapping[str, Entry]], order: Mapping[str, Sequence[str]]) -> str:
@@ -317,8 +384,8 @@ def new_team_text(team: str, name: str, edits: Mapping[str, Mapping[str, Entry]]
 
 def _verify(
     project: Project, team: Team | None, tid: str, path: Path, display: str, data: bytes, edits: Mapping[str, Mapping[str, Entry]]
-) -> None:
-    """Re-read the new text and check it holds exactly the intended answers (and nothing else changed)."""
+) -> Team:
+    """Re-read the new text and check it holds exactly the intended answers, dates included (and nothing else changed)."""
     problems = Problems()
     after = read_team(path, project.frameworks, problems, display, data=data)
     if after is None:
@@ -327,11 +394,12 @@ def _verify(
     before_fws = dict(team.frameworks) if team is not None else {}
     for fid in set(before_fws) | set(after.frameworks) | set(edits):
         old = before_fws.get(fid)
-        expected = {sid: (a.value, a.note, a.evidence) for sid, a in (old.answers.items() if old else ())}
-        for sid, e in edits.get(fid, {}).items():
-            expected[sid] = (e.value, e.note, e.evidence)
+        expected = {sid: (a.value, a.note, a.evidence, a.assessed) for sid, a in (old.answers.items() if old else ())}
         new = after.frameworks.get(fid)
-        got = {sid: (a.value, a.note, a.evidence) for sid, a in (new.answers.items() if new else ())}
+        got = {sid: (a.value, a.note, a.evidence, a.assessed) for sid, a in (new.answers.items() if new else ())}
+        for sid, e in edits.get(fid, {}).items():
+            date = dt.date.fromisoformat(e.assessed) if e.assessed else got.get(sid, ("", "", (), None))[3]
+            expected[sid] = (e.value, e.note, e.evidence, date)
         if got != expected:
             raise MaturityError(
                 f"{display}: internal error: the answers to `{fid}` would not be written as intended; nothing was written"
@@ -343,3 +411,4 @@ def _verify(
         team.description,
     ):
         raise MaturityError(f"{display}: internal error: the edit would change the team's details; nothing was written")
+    return after

@@ -19,7 +19,9 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+from generator.problems import Problem
 from generator.workbook import layout as L
 from generator.workbook.safety import WorkbookError, check_file
 
@@ -68,9 +70,27 @@ class WorkbookData:
     exported: str
     sheets: tuple[SheetData, ...]
     framework_header_row: int
+    problems: tuple[Problem, ...] = ()  # rows that cannot be imported (the rest of the workbook was read)
 
     def where(self, ref: str) -> str:
         return f"{self.display}: {ref}"
+
+
+def cell_problem(workbook: str, ref: str, message: str) -> Problem:
+    """A problem located at ``ref`` (``Sheet!C5``) of the workbook shown as ``workbook``."""
+    sheet, _, coordinate = ref.rpartition("!")
+    try:
+        letters, row = coordinate_from_string(coordinate)
+        col = column_index_from_string(letters)
+    except ValueError:
+        row = col = 0
+    return Problem(workbook, row, col, message, cell=ref if sheet else coordinate)
+
+
+def message_problem(text: str) -> Problem:
+    """A one-sentence error ``"<file>: <message>"`` (as :class:`WorkbookError` words it) as a problem of that file."""
+    where, _, message = text.partition(": ")
+    return Problem(where, message=message) if message else Problem("", message=text)
 
 
 def _text(value: Any) -> str:
@@ -187,6 +207,7 @@ def _read(wb: Any, path: Path, name: str) -> WorkbookData:
     if not frameworks:
         raise WorkbookError(f"{name}: {L.METADATA}!A{header_row or 7}: the workbook lists no framework")
     sheets: list[SheetData] = []
+    problems: list[Problem] = []
     seen: set[str] = set()
     for fid, version, title, meta_row in frameworks:
         if fid in seen:
@@ -197,7 +218,7 @@ def _read(wb: Any, path: Path, name: str) -> WorkbookData:
                 f"{name}: the sheet `{title}` of framework `{fid}` is missing ({L.METADATA}!C{meta_row} names it); "
                 "was it renamed or deleted?"
             )
-        sheets.append(_read_sheet(wb[title], name, fid, version, title, tuple(exported.get(fid, ())), meta_row))
+        sheets.append(_read_sheet(wb[title], name, fid, version, title, tuple(exported.get(fid, ())), meta_row, problems))
     return WorkbookData(
         path,
         name,
@@ -206,10 +227,14 @@ def _read(wb: Any, path: Path, name: str) -> WorkbookData:
         meta.get(L.M_EXPORTED, ("", 0))[0],
         tuple(sheets),
         header_row,
+        tuple(problems),
     )
 
 
-def _read_sheet(ws: Any, name: str, fid: str, version: str, title: str, exported: tuple[str, ...], meta_row: int) -> SheetData:
+def _read_sheet(
+    ws: Any, name: str, fid: str, version: str, title: str, exported: tuple[str, ...], meta_row: int, problems: list[Problem]
+) -> SheetData:
+    """The rows of one framework sheet; rows that cannot be read are left out and recorded in ``problems``."""
     wanted = {h.lower(): h for h in (L.H_ID, L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE)}
     index: dict[str, int] = {}
     rows: list[Row] = []
@@ -241,16 +266,24 @@ def _read_sheet(ws: Any, name: str, fid: str, version: str, title: str, exported
         if not sid:
             if row.has_content():
                 col = index[L.H_ANSWER] if answer.strip() else index[L.H_NOTE] if (note or "").strip() else index[L.H_EVIDENCE]
-                raise WorkbookError(
-                    f"{name}: {title}!{get_column_letter(col + 1)}{number}: this row has an answer, note or evidence "
-                    f"but no statement ID in {title}!{get_column_letter(index[L.H_ID] + 1)}{number}"
+                problems.append(
+                    cell_problem(
+                        name,
+                        f"{title}!{get_column_letter(col + 1)}{number}",
+                        "this row has an answer, note or evidence "
+                        f"but no statement ID in {title}!{get_column_letter(index[L.H_ID] + 1)}{number}",
+                    )
                 )
             continue
         if sid in first_row:
-            raise WorkbookError(
-                f"{name}: {title}!{get_column_letter(index[L.H_ID] + 1)}{number}: statement `{sid}` appears twice "
-                f"(rows {first_row[sid]} and {number}); keep one row per statement"
+            problems.append(
+                cell_problem(
+                    name,
+                    f"{title}!{get_column_letter(index[L.H_ID] + 1)}{number}",
+                    f"statement `{sid}` appears twice (rows {first_row[sid]} and {number}); keep one row per statement",
+                )
             )
+            continue
         first_row[sid] = number
         rows.append(row)
     if not header_at:

@@ -26,20 +26,21 @@ from generator.yamlsource import compose
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*(?: [A-Za-z0-9._/-]+)*")
 _PLAIN_LINK = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~/:%?=&+@!$,;()*#-]*")
 _NULLS = ("", "~", "null", "Null", "NULL")
-ORDER = ("answer", "note", "evidence")
+ORDER = ("answer", "note", "evidence", "assessed")
 
 
 @dataclass(frozen=True)
 class Entry:
-    """The desired state of one answer."""
+    """The desired state of one answer; ``assessed`` (an ISO date) "" keeps whatever date is written."""
 
     value: str
     note: str = ""
     evidence: tuple[str, ...] = ()
+    assessed: str = ""
 
     @property
     def short(self) -> bool:
-        return not self.note and not self.evidence
+        return not self.note and not self.evidence and not self.assessed
 
 
 def _printable(o: int) -> bool:
@@ -116,6 +117,8 @@ def sub_lines(entry: Entry, indent: int, step: int, keys: Sequence[str]) -> list
         elif key == "evidence" and entry.evidence:
             lines.append(f"{pad}evidence:")
             lines.extend(f"{pad}{' ' * step}- {_link(link)}" for link in entry.evidence)
+        elif key == "assessed" and entry.assessed:
+            lines.append(f"{pad}assessed: {entry.assessed}")
     return lines
 
 
@@ -128,7 +131,9 @@ def flow_value(entry: Entry, extra: str = "") -> str:
         parts.append(f"note: {dq(entry.note)}")
     if entry.evidence:
         parts.append("evidence: [" + ", ".join(dq(e) for e in entry.evidence) + "]")
-    if extra:
+    if entry.assessed:
+        parts.append(f"assessed: {entry.assessed}")
+    elif extra:
         parts.append(extra)
     return "{" + ", ".join(parts) + "}"
 
@@ -416,7 +421,7 @@ def _edit_entry(
             value.end_mark.index,
             ed.nl + " " * sub_indent + "answer: " + (written if same else scalar(entry.value, value.style)),
         )
-        ed.insert_lines(ed.next_line(value.end_mark.index), sub_lines(entry, sub_indent, step, ("note", "evidence")))
+        ed.insert_lines(ed.next_line(value.end_mark.index), sub_lines(entry, sub_indent, step, ORDER[1:]))
         return
     if not isinstance(value, MappingNode):
         raise MaturityError(f"answer `{sid}` of `{fid}` cannot be edited: not a value or a mapping")
@@ -433,9 +438,13 @@ def _edit_entry(
     if not same_value(fid, sid, a_val.value, entry.value):
         ed.splice(a_val.start_mark.index, a_val.end_mark.index, scalar(entry.value, a_val.style))
     anchor = "answer"
-    for name in ("note", "evidence"):
+    for name in ORDER[1:]:
         current = pairs.get(name)
-        if name == "note":
+        if name == "assessed":
+            if not entry.assessed:  # keep the date written, if any
+                continue
+            unchanged = current is not None and isinstance(current[1], ScalarNode) and current[1].value == entry.assessed
+        elif name == "note":
             wanted = entry.note
             unchanged = current is not None and isinstance(current[1], ScalarNode) and current[1].value == wanted
             if current is None and not wanted:

@@ -1,0 +1,134 @@
+"""Import over time: every bad cell in one run, today's date on the answers that change, what the import does to results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from test_workbook_support import FIXTURES, TEAM, TODAY, cli, copy_project, load, snapshot
+
+from generator.cli import main
+
+ANSWER_FILE = f"answers/{TEAM}.yaml"
+EXPORTED = FIXTURES / "exported.xlsx"
+
+
+def _answers(book: Path, sheet: str, values: dict[str, str], out: Path, column: str = "Answer") -> Path:
+    """A copy of ``book`` with the given statements' cells in ``column`` set (rows found by statement id)."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb[sheet]
+    header = next(r for r in ws.iter_rows(min_row=1, max_row=20) if any(c.value == "ID" for c in r))
+    col = {c.value: c.column_letter for c in header}
+    for row in ws.iter_rows(min_row=header[0].row + 1):
+        sid = row[0].parent[f"{col['ID']}{row[0].row}"].value
+        if sid in values:
+            ws[f"{col[column]}{row[0].row}"] = values[sid]
+            ws[f"{col[column]}{row[0].row}"].data_type = "s"
+    wb.save(out)
+    return out
+
+
+def test_every_bad_cell_of_every_workbook_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_project(tmp_path)
+    other = (root / ANSWER_FILE).read_text().replace("team: fraud-detection", "team: search")
+    (root / "answers" / "search.yaml").write_text(other)
+    assert cli(capsys, root, "export", "--team", "search", "-o", str(tmp_path / "search.xlsx"))[0] == 0
+    before = snapshot(root)
+    one = _answers(EXPORTED, "levels-demo", {"d1": "maybe", "m4": "perhaps"}, tmp_path / "one.xlsx")
+    two = _answers(tmp_path / "search.xlsx", "rubric-demo", {"strategy": "7"}, tmp_path / "two.xlsx")
+    two = _answers(two, "levels-demo", {"d3": "javascript:alert(1)"}, tmp_path / "two.xlsx", column="Evidence")
+    text = tmp_path / "three.xlsx"
+    text.write_text("id,answer\nd1,yes\n")
+    rc, out, err = cli(capsys, root, "import", str(one), str(two), str(text))
+    assert rc == 1 and "Traceback" not in err
+    lines = err.splitlines()
+    assert lines == [
+        f"{one}: levels-demo!F2: `maybe` is not an answer to `d1`; use one of: Yes, Partial, No, Not applicable",
+        f"{one}: levels-demo!F8: `perhaps` is not an answer to `m4`; use one of: Yes, Partial, No, Not applicable",
+        f"{text}: this is a text file (CSV?), not an .xlsx workbook; export the workbook as .xlsx",
+        f"{two}: levels-demo!H4: evidence `javascript:alert(1)` must be an http(s) link or a path in the repository",
+        f"{two}: levels-demo!H4: evidence without an answer; choose an answer in levels-demo!F4 or clear it",
+        lines[5],
+        "maturity: error: nothing imported: 6 problems in the workbooks",
+    ]
+    assert lines[5].startswith(f"{two}: rubric-demo!E") and "`7` is not an answer to `strategy`" in lines[5]
+    assert snapshot(root) == before
+
+
+def test_changed_answers_are_dated_today(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_project(tmp_path)
+    book = _answers(EXPORTED, "levels-demo", {"d1": "no", "m1": "yes", "m2": "partial"}, tmp_path / "b.xlsx")
+    rc, out, err = cli(capsys, root, "import", str(book))
+    assert rc == 0, err
+    team = load(root).team(TEAM)
+    assert team is not None
+    got = {sid: a.assessed for sid, a in team.frameworks["levels-demo"].answers.items()}
+    framework_date = dt.date(2026, 1, 10)
+    # changed and new answers carry today's date; m1 (unchanged) and d2 keep the framework's date
+    assert got == {"d1": TODAY, "d2": framework_date, "m1": framework_date, "m2": TODAY}
+    text = (root / ANSWER_FILE).read_text()
+    assert '      d1:\n        answer: "no"\n        assessed: 2026-11-26\n' in text
+    assert "      m1: yes\n" in text
+
+
+def test_keep_dates_leaves_the_dates_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_project(tmp_path)
+    path = root / ANSWER_FILE
+    path.write_text(path.read_text().replace('      d1: "yes"', '      d1: {answer: "yes", assessed: 2026-02-01}'))
+    book = _answers(EXPORTED, "levels-demo", {"d1": "no", "m2": "yes"}, tmp_path / "b.xlsx")
+    rc, _, err = cli(capsys, root, "import", str(book), "--keep-dates")
+    assert rc == 0, err
+    team = load(root).team(TEAM)
+    assert team is not None
+    answers = team.frameworks["levels-demo"].answers
+    assert (answers["d1"].value, answers["d1"].assessed) == ("no", dt.date(2026, 2, 1))
+    assert (answers["m2"].value, answers["m2"].assessed) == ("yes", dt.date(2026, 1, 10))  # the framework's date
+    assert "2026-11-26" not in path.read_text()
+
+
+def test_dry_run_shows_results_before_and_after(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_project(tmp_path)
+    path = root / ANSWER_FILE
+    path.write_text(path.read_text().replace("    target: 2              # next year", "    target: 1"))
+    before = snapshot(root)
+    # weights d1 1, d2 2, d3 1, m1 1, m2 3, m3 1, m4 0.5 (9.5 in all). Before: d1 yes, d2 partial, m1 yes:
+    # level 0, (1 + 1 + 1) / 9.5 = 32%. After d2 yes, m2 yes, m3 n/a: level 1, (1 + 2 + 1 + 3) / 8.5 = 82%.
+    book = _answers(EXPORTED, "levels-demo", {"d2": "yes", "m2": "yes", "m3": "n/a"}, tmp_path / "b.xlsx")
+    rc, out, err = cli(capsys, root, "import", str(book), "--dry-run")
+    assert rc == 0, err
+    assert "fraud-detection / levels-demo: Level 0 · 32% -> Level 1 · 82%; target level 1 newly met" in out.splitlines()
+    assert snapshot(root) == before
+    # d1 no: below level 0, (1 + 1) / 9.5 = 21%
+    lost = _answers(EXPORTED, "levels-demo", {"d1": "no"}, tmp_path / "c.xlsx")
+    path.write_text(path.read_text().replace("    target: 1", "    target: 0"))
+    rc, out, err = cli(capsys, root, "import", str(lost), "--dry-run")
+    assert "fraud-detection / levels-demo: Level 0 · 32% -> below level 0 · 21%; target level 0 no longer met" in out.splitlines()
+
+
+def test_assessed_dates_are_checked_against_the_given_day(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_project(tmp_path)
+    path = root / ANSWER_FILE
+    path.write_text(path.read_text().replace("      m1: yes", "      m1: {answer: yes, assessed: 2026-08-01}"))
+    assert cli(capsys, root, "validate")[0] == 0  # on TODAY, 2026-11-26
+    capsys.readouterr()
+    assert main(["--root", str(root), "validate"], today=dt.date(2026, 6, 1)) == 1
+    assert "answers/fraud-detection.yaml:21:35: assessed date 2026-08-01 is in the future" in capsys.readouterr().err
+
+
+def test_a_written_date_is_replaced_in_every_style(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_project(tmp_path)
+    path = root / ANSWER_FILE
+    text = path.read_text().replace('      d1: "yes"', '      d1: {answer: "yes", assessed: 2026-02-01}')
+    text = text.replace(
+        "          - https://git.example.com/fraud/data\n",
+        "          - https://git.example.com/fraud/data\n        assessed: 2026-02-02\n",
+    )
+    path.write_text(text)
+    book = _answers(EXPORTED, "levels-demo", {"d1": "no", "d2": "yes"}, tmp_path / "b.xlsx")
+    assert cli(capsys, root, "import", str(book))[0] == 0
+    new = path.read_text()
+    assert '      d1: {answer: "no", assessed: 2026-11-26}\n' in new
+    assert "          - https://git.example.com/fraud/data\n        assessed: 2026-11-26\n      m1: yes\n" in new
+    assert "2026-02-0" not in new
