@@ -141,12 +141,14 @@ class _AnswerReader(Reader):
             if text in levels:
                 return text
             raise self.fail(node, f"`{raw}` is not a level of rubric `{st.id}`; choose one of {', '.join(levels)}")
-        option = fw.scale.lookup(raw)
+        scale = fw.scale_of(st)
+        option = scale.lookup(raw)
         if option is None:
-            allowed = ", ".join(fw.scale.values)
+            allowed = ", ".join(scale.values)
+            which = f"the `{scale.name}` scale" if scale.name else "the answer scale"
             raise self.fail(
                 node,
-                f"`{raw}` is not on the answer scale of `{fw.id}`{suggest(raw.lower(), fw.scale.values)}; use one of: {allowed}",
+                f"`{raw}` is not on {which} of `{fw.id}`{suggest(raw.lower(), scale.values)}; use one of: {allowed}",
             )
         return option.value
 

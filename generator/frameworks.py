@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from yaml.nodes import Node
 
@@ -37,6 +39,7 @@ FRAMEWORK_KEYS = (
     "description",
     "sources",
     "scale",
+    "scales",
     "levels",
     "scoring",
     "sections",
@@ -44,10 +47,19 @@ FRAMEWORK_KEYS = (
 SOURCE_KEYS = ("id", "title", "author", "publisher", "date", "url", "note")
 SCALE_KEYS = ("value", "label", "score", "na", "meets", "description")
 LEVEL_KEYS = ("level", "name", "description", "source", "cite")
-SECTION_KEYS = ("id", "title", "description", "level", "weight", "sections", "statements")
-STATEMENT_KEYS = ("id", "kind", "text", "guidance", "level", "weight", "source", "cite", "parts", "choices")
+SECTION_KEYS = ("id", "title", "description", "level", "weight", "scale", "sections", "statements")
+STATEMENT_KEYS = ("id", "kind", "text", "guidance", "level", "weight", "scale", "source", "cite", "parts", "choices")
 PART_KEYS = ("id", "text")
 CHOICE_KEYS = ("level", "text", "source", "cite")
+
+
+@dataclass(frozen=True)
+class Inherited:
+    """Defaults a section passes down to its sub-sections and statements."""
+
+    level: int | None = None
+    weight: float = 1.0
+    scale: str = ""
 
 
 class _FrameworkReader(Reader):
@@ -59,6 +71,7 @@ class _FrameworkReader(Reader):
         self.statement_lines: dict[str, int] = {}
         self.statement_cols: dict[str, int] = {}
         self.section_lines: dict[str, int] = {}
+        self.scale_names: tuple[str, ...] = ()
 
     def ident(self, node: Node, what: str) -> str:
         value = self.text(node, what)
@@ -99,13 +112,28 @@ class _FrameworkReader(Reader):
         if not sources:
             self.error(keys["sources"][1], "`sources` must name at least one document")
         scale = self.scale(keys["scale"][1]) if "scale" in keys else DEFAULT_SCALE
+        scales = self.named_scales(keys["scales"][1]) if "scales" in keys else {}
+        self.scale_names = tuple(scales)
         levels = self.levels(keys["levels"][1]) if "levels" in keys else ()
         rules = self.rules(keys["scoring"][1])
-        sections = tuple(self.each(self.sequence(keys["sections"][1], "sections"), lambda n: self.section(n, None, None, 1.0, 0)))
+        sections = tuple(self.each(self.sequence(keys["sections"][1], "sections"), lambda n: self.section(n, None, Inherited())))
         if not sections:
             self.error(keys["sections"][1], "`sections` must not be empty")
         fw = finish_framework(
-            Framework(fid, title, version, summary, description, sources, scale, levels, rules, sections, self.path)
+            Framework(
+                fid,
+                title,
+                version,
+                summary,
+                description,
+                sources,
+                scale,
+                levels,
+                rules,
+                sections,
+                self.path,
+                MappingProxyType(scales),
+            )
         )
         if not self.problems:  # checks across the file only make sense on a well-formed one
             self.check_rules(fw, keys)
@@ -120,7 +148,28 @@ class _FrameworkReader(Reader):
             self.error(keys["id"][1], f"source id `{values['id']}` must be a simple id (letters, digits, `.-_`)")
         return Source(**values)
 
-    def scale(self, node: Node) -> Scale:
+    def named_scales(self, node: Node) -> dict[str, Scale]:
+        scales: dict[str, Scale] = {}
+        for name, (key_node, value_node) in self.mapping(node, "scales").items():
+            if not ITEM_ID.match(name):
+                self.error(key_node, f"scale name `{name}` must be letters, digits, `.`, `-` or `_` (at most 64, no spaces)")
+                continue
+            try:
+                scales[name] = self.scale(value_node, name)
+            except Invalid:
+                continue
+        return scales
+
+    def scale_name(self, node: Node) -> str:
+        name = self.text(node, "scale")
+        if name not in self.scale_names:
+            declared = ", ".join(f"`{n}`" for n in self.scale_names) or "none"
+            raise self.fail(
+                node, f"scale `{name}` is not declared under `scales`{suggest(name, self.scale_names)} (declared: {declared})"
+            )
+        return name
+
+    def scale(self, node: Node, name: str = "") -> Scale:
         pairs = list(self.pairs(self.sequence(node, "scale"), self.scale_option))
         options = tuple(option for _, option in pairs)
         if len(options) < 2:
@@ -133,7 +182,7 @@ class _FrameworkReader(Reader):
                 seen.add(word)
         if not any(o.meets for o in options):
             self.error(node, "no answer on this scale meets a statement (give one `score: 1` or `meets: true`)")
-        return Scale(options)
+        return Scale(options, name)
 
     def scale_option(self, node: Node) -> ScaleOption:
         keys = self.mapping(node, "scale answer", SCALE_KEYS, ("value",))
@@ -211,7 +260,14 @@ class _FrameworkReader(Reader):
         return rule
 
     # -- sections and statements ---------------------------------------------
-    def section(self, node: Node, dimension: str | None, level: int | None, weight: float, depth: int) -> Section:
+    def inherited(self, keys: dict[str, tuple[Node, Node]], given: Inherited) -> Inherited:
+        """What a section or statement passes on to what it holds: level, weight, scale."""
+        level = self.integer(keys["level"][1], "level") if "level" in keys else given.level
+        weight = self.weight(keys["weight"][1]) if "weight" in keys else given.weight
+        scale = self.scale_name(keys["scale"][1]) if "scale" in keys else given.scale
+        return Inherited(level, weight, scale)
+
+    def section(self, node: Node, dimension: str | None, given: Inherited, depth: int = 0) -> Section:
         keys = self.mapping(node, "section", SECTION_KEYS, ("id", "title"))
         if "id" not in keys or "title" not in keys:
             raise Invalid("section")
@@ -221,24 +277,17 @@ class _FrameworkReader(Reader):
         self.section_lines[sid] = keys["id"][1].start_mark.line + 1
         title = self.text(keys["title"][1], "section title")
         description = self.text(keys["description"][1], "description") if "description" in keys else ""
-        if "level" in keys:
-            level = self.integer(keys["level"][1], "level")
-        if "weight" in keys:
-            weight = self.weight(keys["weight"][1])
+        inner = self.inherited(keys, given)
         dim = dimension or sid
         statements: tuple[Statement, ...] = ()
         subsections: tuple[Section, ...] = ()
         if "statements" in keys:
             statements = tuple(
-                self.each(
-                    self.sequence(keys["statements"][1], "statements"), lambda n: self.statement(n, sid, dim, level, weight)
-                )
+                self.each(self.sequence(keys["statements"][1], "statements"), lambda n: self.statement(n, sid, dim, inner))
             )
         if "sections" in keys:
             subsections = tuple(
-                self.each(
-                    self.sequence(keys["sections"][1], "sections"), lambda n: self.section(n, dim, level, weight, depth + 1)
-                )
+                self.each(self.sequence(keys["sections"][1], "sections"), lambda n: self.section(n, dim, inner, depth + 1))
             )
         if not any(len(keys[k][1].value) for k in ("statements", "sections") if k in keys and isinstance(keys[k][1].value, list)):
             self.error(node, f"section `{sid}` has no statements and no sections")
@@ -250,7 +299,7 @@ class _FrameworkReader(Reader):
             raise self.fail(node, f"weight must be greater than 0, got {value:g}")
         return value
 
-    def statement(self, node: Node, section: str, dimension: str, level: int | None, weight: float) -> Statement:
+    def statement(self, node: Node, section: str, dimension: str, given: Inherited) -> Statement:
         keys = self.mapping(node, "statement", STATEMENT_KEYS, ("id", "text"))
         if "id" not in keys or "text" not in keys:
             raise Invalid("statement")
@@ -270,10 +319,9 @@ class _FrameworkReader(Reader):
                 )
         text = self.text(keys["text"][1], "statement text")
         guidance = self.text(keys["guidance"][1], "guidance") if "guidance" in keys else ""
-        if "level" in keys:
-            level = self.integer(keys["level"][1], "level")
-        if "weight" in keys:
-            weight = self.weight(keys["weight"][1])
+        own = self.inherited(keys, given)
+        if kind == RUBRIC and "scale" in keys:
+            self.error(keys["scale"][0], "`scale` does not apply to rubric items (they are answered with a level)")
         parts: tuple[Part, ...] = ()
         if "parts" in keys:
             parts = tuple(self.each(self.sequence(keys["parts"][1], "parts"), self.part))
@@ -288,7 +336,10 @@ class _FrameworkReader(Reader):
         elif "choices" in keys:
             self.error(keys["choices"][0], "`choices` only applies to `kind: rubric` items")
         citation = self.citation(keys, f"statement {stid}", required=True)
-        return Statement(stid, text, section, dimension, kind, level, weight, guidance, citation, parts, choices, line)
+        scale = "" if kind == RUBRIC else own.scale
+        return Statement(
+            stid, text, section, dimension, kind, own.level, own.weight, guidance, citation, parts, choices, line, scale
+        )
 
     def part(self, node: Node) -> Part:
         keys = self.mapping(node, "part", PART_KEYS, ("id", "text"))

@@ -41,7 +41,10 @@ class ScaleOption:
 
 @dataclass(frozen=True)
 class Scale:
+    """A set of answers. ``name`` is empty for the framework's default scale, else its key in ``scales``."""
+
     options: tuple[ScaleOption, ...]
+    name: str = ""
 
     def __post_init__(self) -> None:
         index: dict[str, ScaleOption] = {}
@@ -131,6 +134,7 @@ class Statement:
     parts: tuple[Part, ...] = ()
     choices: tuple[Choice, ...] = ()
     line: int = 0
+    scale: str = ""  # name of a declared scale; empty: the framework's default scale
 
     @property
     def is_rubric(self) -> bool:
@@ -183,8 +187,20 @@ class Framework:
     rules: tuple[Rule, ...]
     sections: tuple[Section, ...]
     path: str = ""
+    scales: Mapping[str, Scale] = field(default_factory=lambda: MappingProxyType({}))
     statements: tuple[Statement, ...] = field(default=(), compare=False)
     by_id: Mapping[str, Statement] = field(default_factory=lambda: MappingProxyType({}), compare=False)
+
+    def scale_of(self, statement: Statement) -> Scale:
+        """The answer scale a statement is answered on (its named scale, else the default)."""
+        return self.scales[statement.scale] if statement.scale else self.scale
+
+    @property
+    def used_scales(self) -> tuple[Scale, ...]:
+        """The scales some statement is answered on: the default first (when used), then named ones in order."""
+        names = {st.scale for st in self.statements if not st.is_rubric}
+        out = [self.scale] if "" in names else []
+        return (*out, *(sc for name, sc in self.scales.items() if name in names))
 
     def rule(self, kind: str) -> Rule | None:
         return next((r for r in self.rules if r.kind == kind), None)

@@ -62,7 +62,7 @@ def score(framework: Framework, answers: FrameworkAnswers | None) -> FrameworkSc
     results: dict[str, StatementResult] = {}
     for st in framework.statements:
         ans = given.get(st.id)
-        option = None if ans is None or st.is_rubric else framework.scale.lookup(ans.value)
+        option = None if ans is None or st.is_rubric else framework.scale_of(st).lookup(ans.value)
         results[st.id] = StatementResult(st, ans, option)
     sections = tuple(_section_score(sec, results) for sec in framework.walk_sections())
     overall = _section_score(_whole(framework), results)

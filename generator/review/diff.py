@@ -256,9 +256,11 @@ def _framework_change(fid: str, old: Framework | None, new: Framework | None) ->
         if s.id in old.by_id and old.by_id[s.id].level != s.level
     )
     reworded = sum(1 for s in new.statements if s.id in old.by_id and old.by_id[s.id].text != s.text)
-    weights = any(s.id in old.by_id and old.by_id[s.id].weight != s.weight for s in new.statements)
+    weights = any(
+        s.id in old.by_id and (old.by_id[s.id].weight, old.by_id[s.id].scale) != (s.weight, s.scale) for s in new.statements
+    )
     levels = [lv.number for lv in old.levels] != [lv.number for lv in new.levels]
-    scoring = old.rules != new.rules or old.scale != new.scale or levels or weights
+    scoring = old.rules != new.rules or old.scale != new.scale or old.scales != new.scales or levels or weights
     return FrameworkChange(fid, fw.title, CHANGED, old.version, new.version, added, removed, relevelled, reworded, scoring)
 
 

@@ -77,10 +77,10 @@ class Formulas:
         layout = self.sheets[fw.id]
         sheet = f"'{layout.title}'"
         ans, ids = layout.columns[L.H_ANSWER], layout.columns[L.H_ID]
-        sa, sb = self.lists[fw.id]
-        lst = lambda col, a=sa, b=sb: f"{L.LISTS}!${col}${a}:${col}${b}"  # noqa: E731
         rows: dict[str, int] = {}
         for st in fw.statements:
+            sa, sb = self.lists[L.scale_list(fw, st)]
+            lst = lambda col, a=sa, b=sb: f"{L.LISTS}!${col}${a}:${col}${b}"  # noqa: E731
             self.row += 1
             r = self.row
             rows[st.id] = r
@@ -92,15 +92,13 @@ class Formulas:
             ws.cell(r, 5, 0 if st.is_rubric else 1)
             ws.cell(r, 6, f'=IFERROR(INDEX({sheet}!${ans}:${ans},MATCH($B{r},{sheet}!${ids}:${ids},0))&"","")')
             if st.is_rubric:
-                ra, rb = self.lists[f"{fw.id}/{st.id}"]
-                rl = lambda col, a=ra, b=rb: f"{L.LISTS}!${col}${a}:${col}${b}"  # noqa: E731
-                levels = rl("G")
+                levels = lst("G")
                 ws.cell(
                     r,
                     7,
-                    f'=IF(F{r}="","",IFERROR(INDEX({levels},MATCH(TRIM(F{r}),{rl("C")},0)),'
-                    f"IFERROR(INDEX({levels},MATCH(TRIM(F{r}),{rl('B')},0)),"
-                    f'IFERROR(INDEX({levels},MATCH(TRIM(F{r}),{rl("H")},0)),""))))',
+                    f'=IF(F{r}="","",IFERROR(INDEX({levels},MATCH(TRIM(F{r}),{lst("C")},0)),'
+                    f"IFERROR(INDEX({levels},MATCH(TRIM(F{r}),{lst('B')},0)),"
+                    f'IFERROR(INDEX({levels},MATCH(TRIM(F{r}),{lst("H")},0)),""))))',
                 )
                 ws.cell(r, 8, f'=IF(G{r}="",0,1)')
                 for col in range(9, 14):

@@ -73,7 +73,7 @@ def answer_label(framework: Framework, statement: Statement, value: str) -> str:
     """What the answer cell shows for a stored answer value."""
     if statement.is_rubric:
         return choice_label(statement, int(value)) if value.isdigit() else value
-    option = framework.scale.lookup(value)
+    option = framework.scale_of(statement).lookup(value)
     return option.label if option else value
 
 
@@ -88,7 +88,7 @@ def parse_answer(framework: Framework, statement: Statement, raw: str) -> str | 
         if match and statement.choice(int(match.group(1))) is not None:
             return str(int(match.group(1)))
         return None
-    option = framework.scale.lookup(raw)
+    option = framework.scale_of(statement).lookup(raw)
     return option.value if option else None
 
 
@@ -96,4 +96,11 @@ def allowed_answers(framework: Framework, statement: Statement) -> str:
     """The answers a cell may hold, for error messages."""
     if statement.is_rubric:
         return "a level: " + ", ".join(str(c.level) for c in statement.choices)
-    return ", ".join(o.label for o in framework.scale.options)
+    return ", ".join(o.label for o in framework.scale_of(statement).options)
+
+
+def scale_list(framework: Framework, statement: Statement) -> str:
+    """The key of the Lists block a statement's answers come from (one per scale, one per rubric item)."""
+    if statement.is_rubric:
+        return f"{framework.id}/{statement.id}"
+    return f"{framework.id}@{statement.scale}" if statement.scale else framework.id

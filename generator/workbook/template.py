@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator import __version__
-from generator.model import Framework, Section, Statement
+from generator.model import Framework, Scale, Section, Statement
 from generator.rules import RULES
 from generator.workbook import layout as L
 from generator.workbook.formulas import Formulas, SummaryCells
@@ -141,19 +141,7 @@ def build_framework_sheet(
         ws.column_dimensions[get_column_letter(i)].width = WIDTHS[h]
     owner = _section_of(framework)
     rows: dict[str, int] = {}
-    scale_dv = DataValidation(
-        type="list",
-        formula1=_list_range(lists[framework.id]),
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="warning",
-        errorTitle="Not on the answer scale",
-        error="Choose one of the answers in the list; import accepts only those.",
-        showInputMessage=True,
-        promptTitle="Answer",
-        prompt=_prompt(framework),
-    )
-    ws.add_data_validation(scale_dv)
+    scale_dvs: dict[str, DataValidation] = {}  # one dropdown per scale, shared by its rows
     for r, st in enumerate(framework.statements, start=2):
         rows[st.id] = r
         sec = owner[st.id]
@@ -181,7 +169,7 @@ def build_framework_sheet(
         if st.is_rubric:
             dv = DataValidation(
                 type="list",
-                formula1=_list_range(lists[f"{framework.id}/{st.id}"]),
+                formula1=_list_range(lists[L.scale_list(framework, st)]),
                 allow_blank=True,
                 showErrorMessage=True,
                 errorStyle="warning",
@@ -194,7 +182,22 @@ def build_framework_sheet(
             ws.add_data_validation(dv)
             dv.add(answer_cell)
         else:
-            scale_dv.add(answer_cell)
+            key = L.scale_list(framework, st)
+            if key not in scale_dvs:
+                scale_dvs[key] = DataValidation(
+                    type="list",
+                    formula1=_list_range(lists[key]),
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorStyle="warning",
+                    errorTitle="Not on the answer scale",
+                    error="Choose one of the answers in the list; import accepts only those.",
+                    showInputMessage=True,
+                    promptTitle="Answer",
+                    prompt=_prompt(framework.scale_of(st)),
+                )
+                ws.add_data_validation(scale_dvs[key])
+            scale_dvs[key].add(answer_cell)
     last = len(framework.statements) + 1
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(last, 2)}"
@@ -214,8 +217,8 @@ def _list_range(rows: tuple[int, int]) -> str:
     return f"{L.LISTS}!$C${rows[0]}:$C${rows[1]}"
 
 
-def _prompt(framework: Framework) -> str:
-    text = "; ".join(o.label for o in framework.scale.options)
+def _prompt(scale: Scale) -> str:
+    text = "; ".join(o.label for o in scale.options)
     return text if len(text) <= 250 else text[:247] + "..."
 
 
@@ -225,10 +228,11 @@ def build_lists(wb: Workbook, frameworks: Sequence[Framework]) -> dict[str, tupl
     ws.append(["list", "value", "label", "score", "na", "meets", "level", "level text"])
     ranges: dict[str, tuple[int, int]] = {}
     for fw in frameworks:
-        start = ws.max_row + 1
-        for o in fw.scale.options:
-            ws.append([fw.id, o.value, o.label, 0 if o.score is None else o.score, 1 if o.na else 0, 1 if o.meets else 0])
-        ranges[fw.id] = (start, ws.max_row)
+        for key, scale in ((fw.id, fw.scale), *((f"{fw.id}@{name}", sc) for name, sc in fw.scales.items())):
+            start = ws.max_row + 1
+            for o in scale.options:
+                ws.append([key, o.value, o.label, 0 if o.score is None else o.score, 1 if o.na else 0, 1 if o.meets else 0])
+            ranges[key] = (start, ws.max_row)
         for st in fw.statements:
             if not st.is_rubric:
                 continue
@@ -307,14 +311,17 @@ def build_instructions(wb: Workbook, frameworks: Sequence[Framework], titles: di
     ]
     for fw in frameworks:
         lines.append((f"{fw.title} (sheet {titles[fw.id]}, version {fw.version})", BOLD))
-        if any(not st.is_rubric for st in fw.statements):
-            for o in fw.scale.options:
+        for scale in fw.used_scales:
+            if scale.name:
+                lines.append((f"  Answers on the {scale.name} scale:", None))
+            for o in scale.options:
                 meaning = o.description or (
                     "left out of every score"
                     if o.score is None
                     else f"counts {o.score * 100:g}% of the statement's weight" + ("; meets the statement" if o.meets else "")
                 )
                 lines.append((f"    {o.label} ({o.value}): {meaning}", None))
+        if fw.used_scales:
             lines.append(("    Answers are accepted by value or label, in any case.", None))
         if any(st.is_rubric for st in fw.statements):
             lines.append(("    Rubric items: pick the level whose description fits (the Guidance column lists them).", None))

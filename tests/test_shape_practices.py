@@ -1,0 +1,87 @@
+"""A practice-shaped framework: functions > practices > streams > one question per level, each question in its own words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from shapes import SHAPES, dropdown, fill, load, pages_of, run, shapes_repo
+
+from generator.scoring import score
+
+
+def test_validates_and_scores_as_computed_by_hand() -> None:
+    project = load()
+    fw = project.frameworks["practices"]
+    assert [fw.scale_of(fw.by_id[s]).name for s in ("bt-a1", "bt-a3", "bt-b1", "bd-b3", "ri-a1")] == [
+        "coverage",
+        "depth",  # a statement's own scale wins over its section's
+        "depth",
+        "reviews",
+        "owners",
+    ]
+    team = project.team("team-a")
+    assert team is not None
+    result = score(fw, team.frameworks["practices"])
+    # 16 of 18 answered; scores 1+.5+.5 +1+.25+0 +.25+0 +.5+.25+.5 +1+.5+1 +1+.25 = 8.5 (the two unanswered count 0)
+    assert result.percent == pytest.approx(100 * 8.5 / 18)
+    by_section = {s.section.id: s.percent for s in result.sections}
+    assert by_section["build.tests.a"] == pytest.approx(100 * 2 / 3)
+    assert by_section["build.tests.b"] == pytest.approx(100 * 1.25 / 3)
+    assert by_section["build.deps.a"] == pytest.approx(100 * 0.25 / 3)
+    assert result.by_id["bt-a2"].answer.value == "most"  # type: ignore[union-attr]  # answered by its label
+
+
+def test_undeclared_scale_is_refused_with_its_location(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = shapes_repo(tmp_path)
+    path = root / "frameworks" / "practices.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("scale: reviews}", "scale: review}"))
+    code, _, err = run(capsys, root, "validate")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "bd-b3" in t)
+    assert code == 1
+    assert f"frameworks/practices.yaml:{line}:" in err
+    assert "scale `review` is not declared under `scales` (did you mean `reviews`?)" in err
+
+
+def test_an_answer_in_another_scales_words_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = shapes_repo(tmp_path)
+    path = root / "answers" / "team-a.yaml"
+    path.write_text(path.read_text().replace("bt-a1: all ", "bt-a1: funded "))
+    code, _, err = run(capsys, root, "validate")
+    assert code == 1
+    assert "`funded` is not on the `coverage` scale of `practices`" in err
+    assert "none, some, most, all" in err
+
+
+def test_workbook_dropdown_shows_each_rows_wording_and_import_accepts_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = shapes_repo(tmp_path)
+    book = tmp_path / "a.xlsx"
+    assert run(capsys, root, "export", "-t", "team-a", "-o", str(book))[0] == 0
+    sheet = "practices"
+    coverage = [
+        "No, not at all",
+        "Yes, for some of the services",
+        "Yes, for most of the services",
+        "Yes, for all of the services",
+    ]
+    assert dropdown(book, sheet, "bd-a3") == coverage
+    assert dropdown(book, sheet, "bt-a3") == ["No", "Yes, when someone remembers", "Yes, on a plan", "Yes, and we measure it"]
+    assert dropdown(book, sheet, "ri-b3")[2] == "Reviewed every quarter"
+    filled = tmp_path / "filled.xlsx"
+    fill(book, filled, sheet, {"bd-a3": "Yes, for all of the services", "ri-b3": "reviewed every quarter"})
+    code, out, err = run(capsys, root, "import", str(filled))
+    assert code == 0, err
+    assert "team-a / practices / bd-a3: (not assessed) -> all" in out
+    assert "team-a / practices / ri-b3: (not assessed) -> quarterly" in out
+    text = (root / "answers" / "team-a.yaml").read_text()
+    assert "bt-a1: all            # 1" in text  # comments kept
+
+
+def test_framework_page_shows_each_scales_wording(tmp_path: Path) -> None:
+    page = (pages_of(SHAPES, tmp_path / "docs") / "framework" / "practices.md").read_text()
+    assert "Answers on the `coverage` scale: `none` No, not at all (0), `some` Yes, for some of the services (0.25)" in page
+    assert "answered on the `reviews` scale" in page
+    assert "Answers: `yes`" not in page  # no statement is on the default scale
