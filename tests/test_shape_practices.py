@@ -82,6 +82,9 @@ def test_workbook_dropdown_shows_each_rows_wording_and_import_accepts_it(
 
 def test_framework_page_shows_each_scales_wording(tmp_path: Path) -> None:
     page = (pages_of(SHAPES, tmp_path / "docs") / "framework" / "practices.md").read_text()
-    assert "Answers on the `coverage` scale: `none` No, not at all (0), `some` Yes, for some of the services (0.25)" in page
-    assert "answered on the `reviews` scale" in page
-    assert "Answers: `yes`" not in page  # no statement is on the default scale
+    assert (
+        "Answers on the <code>coverage</code> scale: <code>none</code> No, not at all (0), "
+        "<code>some</code> Yes, for some of the services (0.25)"
+    ) in page
+    assert "answered on the <code>reviews</code> scale" in page
+    assert "Answers: <code>yes</code>" not in page  # no statement is on the default scale
