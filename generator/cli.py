@@ -143,7 +143,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int:
-    """Run one command. ``today`` is the date every command works with (tests pass a fixed one)."""
+    """Run one command. ``today`` is the date every command works with (tests pass a fixed one).
+
+    Everything the command prints goes through :class:`~generator.problems.SafeStream`.
+    """
+    from generator.problems import SafeStream
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)  # type: ignore[assignment]
+    try:
+        return _run(argv, today)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _run(argv: Sequence[str] | None, today: dt.date | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.today = today or dt.date.today()

@@ -1,4 +1,4 @@
-"""Writing files so that readers never see half of one."""
+"""Files: writing them so that readers never see half of one, and reading only those inside the repository."""
 
 from __future__ import annotations
 
@@ -32,3 +32,16 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+#: Why a file that leaves the repository is not read (the message never shows where it leads).
+OUTSIDE = "links to a file outside the repository; not read (only files inside the repository are)"
+
+
+def inside(path: Path, root: Path) -> bool:
+    """True when ``path``, with every link followed, is a file of the repository at ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True

@@ -2,8 +2,64 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
+
+#: Characters that move the cursor, recolour or rewrite a terminal, or reorder text: shown escaped.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\r": "\\r", "\x1b": "\\e", "\x08": "\\b", "\x0b": "\\v", "\x0c": "\\f"}
+#: A CI runner reads ``::command::`` at the start of a line and ``##[command]`` anywhere as a workflow command.
+_WORKFLOW_COMMAND = re.compile(r"(?m)^([ \t]*)::")
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    c = match.group(0)
+    return _NAMED.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+
+def printable(text: str, one_line: bool = True) -> str:
+    """Text that came from a file, safe to print to a terminal or a CI log.
+
+    Control characters (ESC, CR, backspace, bidi overrides ...) are shown escaped (``\\e``, ``\\r``, ``\\x07``),
+    newlines too when ``one_line``; CI workflow commands (``::error::``, ``::add-mask::``, ``##[...]``) are broken
+    so that the runner shows them instead of obeying them.
+    """
+    text = _CONTROL.sub(_escape_control, str(text))
+    if one_line:
+        text = text.replace("\n", "\\n").replace("\t", " ")
+    text = _WORKFLOW_COMMAND.sub(r"\1\\::", text)
+    return text.replace("##[", "##\\[")
+
+
+class SafeStream:
+    """A text stream (stdout/stderr) that passes everything through :func:`printable`, line breaks kept.
+
+    The CLI writes through it, so no file content can reach a terminal or a CI log as a control sequence
+    or a workflow command, whichever command printed it (problems, diffs, MkDocs messages).
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self._line_blank = True  # nothing but spaces written on the current line so far
+
+    def write(self, text: str) -> int:
+        pieces = _CONTROL.sub(_escape_control, str(text)).replace("##[", "##\\[").split("\n")
+        for i, piece in enumerate(pieces):
+            at_start = self._line_blank or i > 0
+            content = piece.lstrip(" \t")
+            if at_start and (content.startswith("::") or content == ":"):
+                pieces[i] = piece[: len(piece) - len(content)] + "\\" + content
+            self._line_blank = at_start and not content
+        self.stream.write("\n".join(pieces))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
 
 
 @dataclass(frozen=True, order=True)
@@ -30,7 +86,7 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{self.where}: {prefix}{self.message}"
+        return printable(f"{self.where}: {prefix}{self.message}")
 
 
 @dataclass

@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 from generator.answers import read_team
 from generator.frameworks import read_framework
+from generator.fsio import OUTSIDE, inside
 from generator.model import Framework, Team
 from generator.problems import MaturityError, Problems
 from generator.settings import Settings, load_settings
@@ -53,11 +54,25 @@ def yaml_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
 
 
+def keep_inside(paths: Iterable[Path], root: Path, problems: Problems) -> list[Path]:
+    """The paths that stay inside the repository; each other one is a problem that never shows its target."""
+    kept = []
+    for path in paths:
+        if inside(path, root):
+            kept.append(path)
+        else:
+            problems.add(display_path(path, root), 0, 0, OUTSIDE)
+    return kept
+
+
 def display_path(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root))
-    except ValueError:
-        return str(path)
+    """The path relative to the repository as the user sees it (links not followed), else as given."""
+    for candidate in (path.resolve(), path.absolute()):
+        try:
+            return str(candidate.relative_to(root))
+        except ValueError:
+            continue
+    return str(path)
 
 
 def load_frameworks(paths: Iterable[Path], root: Path, problems: Problems) -> dict[str, Framework]:
@@ -116,6 +131,7 @@ def load_project(root: Path | None = None, extra: Iterable[Path] = (), today: dt
             bucket = fw_paths if FRAMEWORKS_DIR in f.parts[:-1] else team_paths
             if f not in bucket:
                 bucket.append(f)
+    fw_paths, team_paths = keep_inside(fw_paths, root, problems), keep_inside(team_paths, root, problems)
     settings = load_settings(root, problems)
     frameworks = load_frameworks(fw_paths, root, problems)
     teams = load_teams(team_paths, frameworks, root, problems, today)

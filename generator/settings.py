@@ -19,6 +19,7 @@ from pathlib import Path
 
 from yaml.nodes import Node
 
+from generator.fsio import OUTSIDE, inside
 from generator.model import OWNER
 from generator.problems import Problems
 from generator.yamlsource import Reader, read_document
@@ -69,6 +70,11 @@ def _only_comments(path: Path) -> bool:
 def load_settings(root: Path, problems: Problems) -> Settings:
     """The settings of the repository at ``root``; the defaults (and problems recorded) when the file is wrong."""
     path = root / SETTINGS_FILE
-    if not path.is_file() or _only_comments(path):
+    if not path.is_file():
+        return Settings()
+    if not inside(path, root):
+        problems.add(SETTINGS_FILE, 0, 0, OUTSIDE)
+        return Settings()
+    if _only_comments(path):
         return Settings()
     return read_document(path, problems, SETTINGS_FILE, None, _parse) or Settings()

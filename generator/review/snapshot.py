@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from generator.answers import read_team
 from generator.frameworks import read_framework
+from generator.fsio import inside
 from generator.model import Framework, Team
 from generator.problems import Problem, Problems
 from generator.project import ANSWERS_DIR, FRAMEWORKS_DIR, YAML_SUFFIXES, yaml_files
@@ -83,6 +84,8 @@ def list_worktree(root: Path) -> Listing:
     for folder, bucket in ((FRAMEWORKS_DIR, frameworks), (ANSWERS_DIR, answers)):
         for path in yaml_files(root / folder):
             rel = path.relative_to(root).as_posix()
+            if not inside(path, root):
+                continue  # a link out of the repository is never read (validate reports it)
             try:
                 size = path.stat().st_size
                 if size > MAX_FILE_BYTES:

@@ -1,0 +1,127 @@
+"""Hostile repositories and files: nothing outside the repository is read or shown, nothing from a file
+reaches a terminal or a CI log as a control sequence or a workflow command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import Repo
+from test_review_support import base_repo, team_yaml
+
+from generator.cli import main
+from generator.problems import SafeStream, printable
+
+SECRET = "SECRET-KEY-CONTENT: -----BEGIN OPENSSH PRIVATE KEY----- abc"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[bytes]:
+    """The real command in a child process: the exact bytes a terminal or a CI log would get."""
+    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, timeout=120, check=False)
+
+
+# -- files outside the repository ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["answers/evil.yaml", "frameworks/evil.yaml", "answers/sub/deep.yaml", "maturity.yml"])
+def test_a_link_out_of_the_repository_is_refused_and_never_echoed(
+    repo: Repo, tmp_path_factory: pytest.TempPathFactory, where: str
+) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "id_rsa"
+    outside.write_text(f"{SECRET}\n: [unbalanced\n", encoding="utf-8")  # invalid YAML: a parser error would quote it
+    link = repo.root / where
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(outside)
+    proc = run_cli("--root", str(repo.root), "validate")
+    out = (proc.stdout + proc.stderr).decode()
+    assert proc.returncode == 1
+    assert f"{where}: links to a file outside the repository; not read" in out
+    assert "SECRET" not in out and "BEGIN" not in out and str(outside) not in out and "unbalanced" not in out
+
+
+def test_a_linked_folder_out_of_the_repository_is_not_read(repo: Repo, tmp_path_factory: pytest.TempPathFactory) -> None:
+    outside = tmp_path_factory.mktemp("outside-dir")
+    (outside / "team.yaml").write_text(f"team: x\nname: {SECRET}\nbogus: [\n", encoding="utf-8")
+    (repo.root / "answers" / "linked").symlink_to(outside, target_is_directory=True)
+    proc = run_cli("--root", str(repo.root), "validate")
+    out = (proc.stdout + proc.stderr).decode()
+    assert proc.returncode == 0 and "0 teams" in out  # linked folders are not walked
+    assert "SECRET" not in out
+
+
+def test_a_link_inside_the_repository_is_read(repo: Repo) -> None:
+    repo.team("alpha-real", "team: alpha\nname: Alpha\nframeworks: {}\n").rename(repo.root / "shared-alpha.yaml")
+    (repo.root / "answers" / "alpha.yaml").symlink_to(repo.root / "shared-alpha.yaml")
+    proc = run_cli("--root", str(repo.root), "validate")
+    assert proc.returncode == 0, proc.stderr.decode()
+
+
+def test_diff_of_the_working_tree_never_reads_a_link_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    r = base_repo(tmp_path / "repo")
+    outside = tmp_path / "secret.yaml"
+    outside.write_text(team_yaml("spy", SECRET.replace(":", ""), {"b1": "yes"}), encoding="utf-8")
+    (r.root / "answers" / "spy.yaml").symlink_to(outside)
+    main(["--root", str(r.root), "diff", "HEAD"])
+    out = capsys.readouterr()
+    assert "SECRET" not in out.out + out.err and "spy" not in out.out
+
+
+# -- terminal and CI log injection ----------------------------------------------------------
+
+ATTACK = "maybe\\n::error file=x::pwned\\n::add-mask::ghp_token\\e[2K\\rok: 0 errors\\u202e ##[warning]w"
+
+
+def test_problems_quote_file_content_escaped(repo: Repo) -> None:
+    repo.team("alpha", f'team: alpha\nname: Alpha\nframeworks:\n  demo:\n    answers:\n      b1: "{ATTACK}"\n')
+    proc = run_cli("--root", str(repo.root), "validate")
+    err = proc.stderr
+    assert proc.returncode == 1
+    assert b"\x1b" not in err and b"\r" not in err and "\u202e".encode() not in err
+    lines = err.decode().splitlines()
+    assert not [line for line in lines if line.lstrip().startswith("::") or "##[" in line]
+    assert any(
+        "answers/alpha.yaml:6:11" in line and "maybe\\n::error file=x::pwned" in line and "\\e[2K\\rok" in line for line in lines
+    )
+
+
+def test_diff_output_carries_no_workflow_command(tmp_path: Path) -> None:
+    r = base_repo(tmp_path / "repo")
+    note = "fine\n::add-mask::ghp_secret\n  ::error::fake failure\n##[set-output name=x]y\x1b[31mred"
+    r.write(
+        "answers/alpha.yaml",
+        team_yaml("alpha", "Alpha", {"b1": "yes", "r1": "yes", "b2": "yes|NOTE"}).replace("'NOTE'", repr_yaml(note)),
+    )
+    r.commit("note with commands")
+    for fmt in ("markdown", "json"):
+        proc = run_cli("--root", str(r.root), "diff", "HEAD~1", "HEAD", "--format", fmt)
+        out = proc.stdout.decode()
+        assert proc.returncode == 0, proc.stderr.decode()
+        assert "ghp" in out  # the note is there ...
+        assert not [line for line in out.splitlines() if line.lstrip().startswith("::") or "##[" in line]  # ... inert
+        assert "\x1b" not in out
+
+
+def repr_yaml(text: str) -> str:
+    """A YAML double-quoted scalar."""
+    import json
+
+    return json.dumps(text)
+
+
+def test_printable_and_safe_stream() -> None:
+    assert printable("a\x1b[2Kb\rc\x07d\u202ee\nf") == "a\\e[2Kb\\rc\\x07d\\u202ee\\nf"
+    assert printable("::error::x") == "\\::error::x"
+    assert printable("x ::error::y") == "x ::error::y"  # not at the start of a line: not a command
+    import io
+
+    buf = io.StringIO()
+    stream = SafeStream(buf)
+    stream.write("ok\n::warning::a\n")
+    stream.write("  ")
+    stream.write("::notice::b\nmid ")
+    stream.write("::c\n")
+    stream.write(":")
+    stream.write(":d\n")
+    assert buf.getvalue() == "ok\n\\::warning::a\n  \\::notice::b\nmid ::c\n\\::d\n"
