@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 
 ## Set up, validate and build the example site into site/
 site: $(STAMP)
-	$(VENV)/bin/maturity build
+	$(VENV)/bin/maturity build --offline
 
 ## Set up (Python packages, Chromium, LibreOffice Calc) and run every test
 test: $(STAMP) system-deps

@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("build", cmd_build, "Validate, generate the pages and workbooks, and build the MkDocs site.")
     p.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: site/)")
     p.add_argument("--docs-dir", type=Path, default=None, help="keep the generated Markdown in this folder")
+    p.add_argument(
+        "--offline", action="store_true", help="a site to open from disk (file://): pages as name.html, search without a server"
+    )
 
     p = add("serve", cmd_serve, "Live preview that rebuilds when a framework or answer file changes.")
     p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from generator.problems import MaturityError, Problems
 from generator.project import Project, find_root, load_valid_project
 from generator.site import links, pages, render
+from generator.site.mkdocs_config import ConfigSource, config_source
 
 if TYPE_CHECKING:
     from generator.review.history import History
@@ -45,14 +46,6 @@ class BuildResult:
     teams: int = 0
     workbooks: int = 0
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def config_file(root: Path) -> Path:
-    """The project's ``mkdocs.yml``, else the one shipped with the product."""
-    for candidate in (root / "mkdocs.yml", render.PACKAGE_ROOT / "mkdocs.yml"):
-        if candidate.is_file():
-            return candidate
-    raise MaturityError(f"no mkdocs.yml in {root}")
 
 
 def load_history(root: Path, project: Project) -> History | None:
@@ -85,14 +78,15 @@ def mkdocs_logging(level: int = logging.WARNING) -> Iterator[None]:
         logger.propagate = old_propagate
 
 
-def load_mkdocs_config(cfg_path: Path, **overrides: Any) -> Any:
+def load_mkdocs_config(source: ConfigSource, **overrides: Any) -> Any:
+    """MkDocs' configuration from ``source`` (see :mod:`generator.site.mkdocs_config`), with ``overrides``."""
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     try:
-        return load_config(str(cfg_path), **overrides)
-    except ConfigurationError as exc:
-        raise MaturityError(f"{cfg_path}: {exc}") from None
+        return load_config(str(source.path), **{**source.overrides, **overrides})
+    except (ConfigurationError, Abort) as exc:
+        raise MaturityError(f"{source.path}: {exc}") from None
 
 
 def site_options(cfg: Any, downloads: bool) -> pages.SiteOptions:
@@ -241,6 +235,7 @@ def build_site(
     workbooks: bool = True,
     history: bool = True,
     parallel: bool = True,
+    offline: bool = False,
 ) -> BuildResult:
     """Validate, generate the pages, build them with MkDocs and swap the result into ``site_dir``."""
     from mkdocs.commands.build import build as mkdocs_build
@@ -271,9 +266,8 @@ def build_site(
             raise MaturityError(
                 f"refusing to write pages into {docs}: it is not empty and was not written by `maturity build`"
             ) from None
-        cfg_path = config_file(root)
         with mkdocs_logging():
-            cfg = load_mkdocs_config(cfg_path, docs_dir=str(docs), site_dir=str(staging), strict=True)
+            cfg = load_mkdocs_config(config_source(root, offline=offline), docs_dir=str(docs), site_dir=str(staging), strict=True)
 
         t = time.perf_counter()
         hist = load_history(root, project) if history else None
@@ -305,6 +299,7 @@ def build_site(
             os.replace(downloads_tmp, staging / "downloads")
         _write_history(hist, project, staging)
         (staging / SITE_MARKER).write_text("Built by `maturity build`.\n", encoding="utf-8")
+        _world_readable(staging)
 
         t = time.perf_counter()
         _swap(staging, site_dir)
@@ -321,6 +316,26 @@ def build_site(
     timings["total"] = time.perf_counter() - t0
     md_pages = sum(1 for f in files if f.suffix == ".md")
     return BuildResult(site_dir, md_pages, len(project.teams), n_workbooks, timings)
+
+
+def _world_readable(site: Path) -> None:
+    """Folders 0755, files 0644: a web server running as another user can serve the site."""
+    site.chmod(0o755)
+    for folder, dirs, names in os.walk(site):
+        for name in dirs:
+            os.chmod(os.path.join(folder, name), 0o755)
+        for name in names:
+            os.chmod(os.path.join(folder, name), 0o644)
+
+
+def how_to_view(site_dir: Path, offline: bool) -> str:
+    """The closing line of ``maturity build``: how to look at what was built."""
+    if offline:
+        return f"view it: open {(site_dir / 'index.html').as_uri()} in a browser (links and search work from disk)"
+    return (
+        f"view it: `maturity serve` (live preview), or `python3 -m http.server -d {site_dir}` and open "
+        "http://127.0.0.1:8000/; to open the files directly from disk, build with `--offline`"
+    )
 
 
 def _swap(staging: Path, site_dir: Path) -> None:
@@ -340,13 +355,15 @@ def _swap(staging: Path, site_dir: Path) -> None:
 
 
 def build_command(args: argparse.Namespace) -> int:
-    """``maturity build [--site-dir DIR] [--docs-dir DIR]``."""
-    result = build_site(args.root, args.site_dir, args.docs_dir)
+    """``maturity build [--site-dir DIR] [--docs-dir DIR] [--offline]``."""
+    offline = bool(getattr(args, "offline", False))
+    result = build_site(args.root, args.site_dir, args.docs_dir, offline=offline)
     t = result.timings
     print(
         f"built {result.site_dir}: {result.teams} teams, {result.pages} pages, {result.workbooks} workbooks "
         f"in {t['total']:.1f} s (pages {t['pages']:.1f} s, MkDocs {t['mkdocs']:.1f} s)"
     )
+    print(how_to_view(result.site_dir, offline))
     return EXIT_OK
 
 

@@ -10,13 +10,14 @@ from typing import Any
 
 import jinja2
 
+from generator import resources
+from generator.problems import MaturityError
 from generator.site import charts, links, pages
 from generator.site.escape import html_text, md_block, md_code, md_inline, nav_title, title_text
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 #: The templates shipped with the product (a project's own ``site_templates/`` overrides them file by file).
-DEFAULT_TEMPLATES = PACKAGE_ROOT / "site_templates"
-ASSETS = Path(__file__).resolve().parents[1] / "assets" / "site"
+DEFAULT_TEMPLATES = resources.shipped_templates()
+ASSETS = resources.assets("site")
 ASSET_DIR = "assets/maturity"
 #: Marks a folder written by the generator, so it may be emptied on the next run.
 MARKER = ".maturity-generated"
@@ -26,9 +27,9 @@ def environment(root: Path | None = None) -> jinja2.Environment:
     """A Jinja environment: the project's ``site_templates/`` first, then the shipped ones; strict, autoescaping."""
     paths = []
     if root is not None and (root / "site_templates").is_dir():
-        paths.append(str(root / "site_templates"))
-    if DEFAULT_TEMPLATES.is_dir() and str(DEFAULT_TEMPLATES) not in paths:
-        paths.append(str(DEFAULT_TEMPLATES))
+        paths.append(str((root / "site_templates").resolve()))
+    if DEFAULT_TEMPLATES.is_dir() and str(DEFAULT_TEMPLATES.resolve()) not in paths:
+        paths.append(str(DEFAULT_TEMPLATES.resolve()))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(paths),
         undefined=jinja2.StrictUndefined,
@@ -84,9 +85,36 @@ def nav(org: pages.Org) -> list[Any]:
     ]
 
 
+def _template_place(exc: jinja2.TemplateError, root: Path) -> str:
+    """``site_templates/x.md.j2:LINE: `` for an error raised in a template (relative to the repository when inside it)."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:  # a rendering error: Jinja maps the template's frames to its file and line
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    if not filename:
+        return ""
+    path = Path(filename).resolve()
+    shown = path.relative_to(root) if path.is_relative_to(root) else Path("(shipped)") / path.name
+    return f"{shown}:{line}: " if line else f"{shown}: "
+
+
 def render_pages(org: pages.Org, docs_dir: Path, env: jinja2.Environment | None = None) -> list[Path]:
-    """Write every page and the site assets into ``docs_dir``; remove stale generated files. Returns the files."""
-    env = env or environment(org.project.root)
+    """Write every page and the site assets into ``docs_dir``; remove stale generated files. Returns the files.
+
+    A template that does not parse or render (a repository's own ``site_templates/``) raises
+    MaturityError naming the template file and line.
+    """
+    try:
+        return _render_pages(org, docs_dir, env or environment(org.project.root))
+    except jinja2.TemplateError as exc:
+        root = org.project.root.resolve()
+        kind = "syntax error" if isinstance(exc, jinja2.TemplateSyntaxError) else "error"
+        raise MaturityError(f"{_template_place(exc, root)}template {kind}: {exc.message}") from None
+
+
+def _render_pages(org: pages.Org, docs_dir: Path, env: jinja2.Environment) -> list[Path]:
     written: set[Path] = set()
 
     def page(template: str, src: str, ctx: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from generator.problems import MaturityError
 from generator.project import find_root, load_project, load_valid_project
 from generator.site import build, pages, render
+from generator.site.mkdocs_config import config_source
 
 if TYPE_CHECKING:
     from generator.review.history import History
@@ -97,9 +98,9 @@ def serve(root: Path | None, dev_addr: str = "127.0.0.1:8000") -> int:
     stop = threading.Event()
     try:
         render.prepare(docs)
-        cfg_path = build.config_file(root)
+        source = config_source(root)
         with build.mkdocs_logging():
-            cfg = build.load_mkdocs_config(cfg_path, docs_dir=str(docs))
+            cfg = build.load_mkdocs_config(source, docs_dir=str(docs))
         nav: list[object] = []
         history = build.load_history(root, project)
         regen = Regenerator(root, docs, build.site_options(cfg, downloads=False), nav, cfg.get("nav"), history)
@@ -108,7 +109,7 @@ def serve(root: Path | None, dev_addr: str = "127.0.0.1:8000") -> int:
         thread = threading.Thread(target=watch, args=(root, regen, stop), daemon=True)
         thread.start()
         with build.mkdocs_logging(logging.INFO):
-            mkdocs_serve(str(cfg_path), docs_dir=str(docs), dev_addr=dev_addr, nav=nav, livereload=True)
+            mkdocs_serve(str(source.path), **source.overrides, docs_dir=str(docs), dev_addr=dev_addr, nav=nav, livereload=True)
     finally:
         stop.set()
         shutil.rmtree(docs, ignore_errors=True)

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import resources
 from generator.answers import MAX_NOTE, SAFE_LINK, read_team
 from generator.model import TEAM_ID, Answer, Framework, Team
 from generator.problems import MaturityError, Problem, Problems
@@ -36,8 +37,6 @@ from generator.scoring import FrameworkScore, score
 from generator.workbook import layout as L
 from generator.workbook.reader import Row, SheetData, WorkbookData, cell_problem, message_problem
 from generator.workbook.yamledit import Entry, block_lines, dq, edit_answers, scalar
-
-SCHEMA_LINE = "# yaml-language-server: $schema=../generator/schemas/answers.schema.json"
 
 
 @dataclass(frozen=True)
@@ -357,7 +356,8 @@ def _plan_team(project: Project, target: _Target, create: bool, notes: list[str]
         return L.parse_answer(fw, fw.by_id[sid], written) == value
 
     if team is None:
-        new_text = new_team_text(target.team, target.name, edits, order)
+        schema_line = resources.schema_comment(project.root, "answers", path.parent)
+        new_text = new_team_text(target.team, target.name, edits, order, schema_line)
     else:
         new_text = edit_answers(old_text, edits, order, same_value, display)
     bom = b"\xef\xbb\xbf" if old_bytes is not None and old_bytes.startswith(b"\xef\xbb\xbf") else b""
@@ -371,9 +371,11 @@ def _plan_team(project: Project, target: _Target, create: bool, notes: list[str]
     return FilePlan(target.team, path, display, team is None, old_bytes, new_bytes, changes, effects)
 
 
-def new_team_text(team: str, name: str, edits: Mapping[str, Mapping[str, Entry]], order: Mapping[str, Sequence[str]]) -> str:
-    """A new answer file holding only the imported answers."""
-    lines = [SCHEMA_LINE, f"team: {team}", f"name: {scalar(name) if name else dq(team)}", "frameworks:"]
+def new_team_text(
+    team: str, name: str, edits: Mapping[str, Mapping[str, Entry]], order: Mapping[str, Sequence[str]], schema_line: str = ""
+) -> str:
+    """A new answer file holding only the imported answers (after ``schema_line``, the editor's schema comment, if any)."""
+    lines = [*schema_line.splitlines(), f"team: {team}", f"name: {scalar(name) if name else dq(team)}", "frameworks:"]
     for fid, entries in edits.items():
         lines += [f"  {fid}:", "    answers:"]
         rank = {sid: i for i, sid in enumerate(order[fid])}
