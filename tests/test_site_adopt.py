@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import DEMO_FRAMEWORK
-from playwright.sync_api import Browser, sync_playwright
-from test_site_browser import CHROMIUM_ARGS, _search
+from playwright.sync_api import Browser
+from test_site_browser import _search
+from test_site_browser import browser as browser  # noqa: F401 - the shared Chromium fixture
 
 from generator.cli import main
 from generator.site import render
@@ -34,17 +34,7 @@ def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-def test_offline_site_works_from_disk(offline_site: Path, browser: Browser) -> None:
+def test_offline_site_works_from_disk(offline_site: Path, browser: Browser) -> None:  # noqa: F811
     page = browser.new_page()
     try:
         page.goto((offline_site / "index.html").as_uri())
