@@ -253,7 +253,8 @@ class _FrameworkReader(Reader):
                 self.error(keys[key][0], f"`{key}` only applies to the {owners} rule, not `{kind}`")
         name = self.text(keys["name"][1], "rule name") if "name" in keys else ""
         sections = self.text_list(keys["sections"][1], "sections") if "sections" in keys and "sections" in impl.keys else ()
-        rule = Rule(kind, name or impl.default_name, sections, impl.levelled)
+        config = impl.read(self, keys)
+        rule = Rule(kind, name or impl.default_name, sections, impl.gives_levels(config), config)
         problem = impl.entry_problem(rule)
         if problem:
             self.error(node, problem)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 #: Team ids are used in file names and URLs, so they are strict slugs.
 TEAM_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -172,6 +173,7 @@ class Rule:
     name: str = ""
     sections: tuple[str, ...] = ()
     levelled: bool = False  # gives levels (set from the rule's registration when loaded)
+    config: Any = None  # what the rule's module read from its other keys (a frozen dataclass)
 
 
 @dataclass(frozen=True)

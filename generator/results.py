@@ -81,6 +81,32 @@ class RequiredSetResult:
 
 
 @dataclass(frozen=True)
+class AggregateResult:
+    """A score combined up the hierarchy as the framework declares (sum, mean, minimum per depth)."""
+
+    name: str
+    unit: str  # "points" or "percent"
+    decimals: int
+    maximum: float  # the highest score possible overall
+    overall: float | None  # None: not assessed
+    sections: Mapping[str, float | None]  # section id -> its score, None when nothing in it is assessed
+    maxima: Mapping[str, float]  # section id -> the highest score it can have
+
+    def text(self, value: float | None, maximum: float | None = None) -> str:
+        """``1.40 / 3`` or ``47%``; "not assessed" for None."""
+        top = self.maximum if maximum is None else maximum
+        if value is None:
+            return "not assessed"
+        if self.unit == "percent":
+            return f"{100 * value / top:.{self.decimals}f}%" if top else "0%"
+        return f"{value:.{self.decimals}f} / {top:g}"
+
+    def ratio(self, value: float | None, maximum: float | None = None) -> float | None:
+        top = self.maximum if maximum is None else maximum
+        return None if value is None else (value / top if top else 0.0)
+
+
+@dataclass(frozen=True)
 class Headline:
     """What one cell of the organisation heatmap shows."""
 
@@ -101,6 +127,7 @@ class FrameworkScore:
     required: tuple[RequiredSetResult, ...]
     target: Target | None
     headline: Headline
+    aggregates: tuple[AggregateResult, ...] = ()  # one per declared `aggregate` rule
 
     @property
     def percent(self) -> float | None:

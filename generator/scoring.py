@@ -21,6 +21,7 @@ from generator.model import (
     Section,
 )
 from generator.results import (
+    AggregateResult,
     DimensionLevel,
     FrameworkScore,
     Headline,
@@ -29,6 +30,7 @@ from generator.results import (
     StatementResult,
 )
 from generator.rules import RULES
+from generator.rules.base import Scored
 
 
 def _section_score(section: Section, results: Mapping[str, StatementResult]) -> SectionScore:
@@ -71,17 +73,21 @@ def score(framework: Framework, answers: FrameworkAnswers | None) -> FrameworkSc
     level: int | None = None
     blockers: tuple[str, ...] = ()
     required: list[RequiredSetResult] = []
+    aggregates: list[AggregateResult] = []
     for rule in framework.rules:
         impl = RULES[rule.kind]
-        outcome = impl.levels(framework, results)
+        outcome = impl.levels(framework, rule, results)
         if outcome is not None and not dimensions:
             dimensions, level, blockers = outcome.dimensions, outcome.level, outcome.blockers
         req = impl.requirement(framework, rule, results)
         if req is not None:
             required.append(req)
+        agg = impl.aggregate(framework, rule, results)
+        if agg is not None:
+            aggregates.append(agg)
     head = framework.headline_rule
     if given:
-        headline = RULES[head.kind].headline(framework, head, level, overall, tuple(required))
+        headline = RULES[head.kind].headline(framework, head, Scored(level, overall, tuple(required), tuple(aggregates)))
     else:
         headline = Headline(head.kind, "not assessed", None)
     return FrameworkScore(
@@ -95,6 +101,7 @@ def score(framework: Framework, answers: FrameworkAnswers | None) -> FrameworkSc
         tuple(required),
         answers.target if answers is not None else None,
         headline,
+        tuple(aggregates),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -68,3 +69,60 @@ def pages_of(root: Path, out: Path) -> Path:
 
     render.render_pages(pages.collect(load(root), pages.SiteOptions()), out)
     return out
+
+
+def soffice_recalculate(out_dir: Path, *sources: Path) -> list[Path]:
+    """The workbooks as LibreOffice Calc recalculates and saves them (one run for all)."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    assert exe, "LibreOffice (soffice) is needed for this test; .ci/run installs libreoffice-calc-nogui"
+    profile = (out_dir / "lo-profile").as_uri()
+    subprocess.run(
+        [
+            exe,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out_dir),
+            *map(str, sources),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return [out_dir / src.name for src in sources]
+
+
+def assert_aggregates_match(book: Path, project: Project, team_id: str) -> int:
+    """Every aggregated figure of the recalculated Summary equals the engine's; returns how many were compared."""
+    from generator.scoring import score
+    from generator.workbook.export import template_for
+
+    team = project.team(team_id)
+    assert team is not None
+    ws = openpyxl.load_workbook(book, data_only=True)["Summary"]
+    fws = [project.frameworks[fid] for fid in team.frameworks]
+    cells = template_for(fws).book.summary
+    compared = 0
+    for fw in fws:
+        result = score(fw, team.frameworks[fw.id])
+        c = cells[fw.id]
+        assert ws[c.headline].value == result.headline.text, (fw.id, "headline")
+        compared += 1
+        for agg in result.aggregates:
+            overall, sections, level = c.aggregates[agg.name]
+            for cell, value, maximum in [(overall, agg.overall, agg.maximum)] + [
+                (sections[sid], agg.sections[sid], agg.maxima[sid]) for sid in sections
+            ]:
+                got = ws[cell].value
+                if value is None:
+                    assert got == "not assessed", (fw.id, cell)
+                else:
+                    want = value if agg.unit == "points" else value / maximum
+                    assert got == pytest.approx(want), (fw.id, cell, got, want)
+                compared += 1
+            if level is not None:
+                assert ws[level].value == (result.level if result.level is not None else "not assessed"), (fw.id, "level")
+                compared += 1
+    return compared

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from shapes import SHAPES, dropdown, fill, load, pages_of, run, shapes_repo
+from shapes import SHAPES, assert_aggregates_match, dropdown, fill, load, pages_of, run, shapes_repo, soffice_recalculate
 
 from generator.scoring import score
 
@@ -88,3 +88,45 @@ def test_framework_page_shows_each_scales_wording(tmp_path: Path) -> None:
     ) in page
     assert "answered on the <code>reviews</code> scale" in page
     assert "Answers: <code>yes</code>" not in page  # no statement is on the default scale
+
+
+def test_declared_aggregation_scores_as_computed_by_hand() -> None:
+    project = load()
+    fw = project.frameworks["practices"]
+    team = project.team("team-a")
+    assert team is not None
+    agg = score(fw, team.frameworks["practices"]).aggregates[0]
+    # streams are sums of their three questions (0..3)
+    streams = {"build.tests.a": 2.0, "build.tests.b": 1.25, "build.deps.a": 0.25, "build.deps.b": 1.25}
+    streams |= {"run.incidents.a": 2.5, "run.incidents.b": 1.25}
+    for sid, want in streams.items():
+        assert agg.sections[sid] == pytest.approx(want), sid
+    # practices are means of their two streams, functions means of their practices, overall the mean of functions
+    assert agg.sections["build.tests"] == pytest.approx(1.625)
+    assert agg.sections["build.deps"] == pytest.approx(0.75)
+    assert agg.sections["build"] == pytest.approx((1.625 + 0.75) / 2)
+    assert agg.sections["run"] == pytest.approx(1.875)
+    assert agg.overall == pytest.approx((1.1875 + 1.875) / 2)
+    assert agg.maximum == 3
+    result = score(fw, team.frameworks["practices"])
+    assert result.headline.text == "1.53 / 3"
+    assert score(fw, None).headline.text == "not assessed"
+
+
+def test_live_workbook_formulas_equal_the_engine_after_libreoffice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = shapes_repo(tmp_path)
+    book = tmp_path / "in" / "team-a.xlsx"
+    book.parent.mkdir()
+    assert run(capsys, root, "export", "-t", "team-a", "-o", str(book))[0] == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    (recalculated,) = soffice_recalculate(out, book)
+    assert assert_aggregates_match(recalculated, load(root), "team-a") >= 13
+
+
+def test_team_page_shows_the_declared_score_per_section(tmp_path: Path) -> None:
+    page = (pages_of(SHAPES, tmp_path / "docs") / "team" / "team-a.md").read_text()
+    assert "1.53 / 3" in page
+    assert "<h3>Practice score: 1.53 / 3</h3>" in page
+    assert 'Unit tests</th><td class="hm hm-3">2.00 / 3</td>' in page
+    assert 'Build</th><td class="hm hm-1">1.19 / 3</td>' in page  # 1.1875 shown with two decimals

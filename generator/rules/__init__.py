@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from generator.rules.aggregate import Aggregate
 from generator.rules.base import ScoringRule
 from generator.rules.cumulative import CumulativeLevels
 from generator.rules.percentage import WeightedPercentage
@@ -16,7 +17,7 @@ from generator.rules.required import RequiredSet
 from generator.rules.rubric import Rubric
 
 RULES: Mapping[str, ScoringRule] = MappingProxyType(
-    {r.kind: r for r in (CumulativeLevels(), RequiredSet(), WeightedPercentage(), Rubric())}
+    {r.kind: r for r in (CumulativeLevels(), RequiredSet(), WeightedPercentage(), Rubric(), Aggregate())}
 )
 #: Every key a ``scoring`` entry may have.
 ENTRY_KEYS: tuple[str, ...] = ("rule", "name", *dict.fromkeys(k for r in RULES.values() for k in r.keys))

@@ -8,14 +8,25 @@ scores, writes its spreadsheet formulas and says how the site shows it. The regi
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from generator.model import Framework, Rule, Statement
-from generator.results import DimensionLevel, FrameworkScore, Headline, RequiredSetResult, SectionScore, StatementResult
+from generator.results import (
+    AggregateResult,
+    DimensionLevel,
+    FrameworkScore,
+    Headline,
+    RequiredSetResult,
+    SectionScore,
+    StatementResult,
+)
 
 if TYPE_CHECKING:
+    from yaml.nodes import Node
+
     from generator.workbook.formulas import Formulas
+    from generator.yamlsource import Reader
 
 #: One column of a distribution chart: label, number of teams, heat ratio (None: not assessed).
 BucketSpec = tuple[str, int, float | None]
@@ -31,6 +42,16 @@ class LevelOutcome:
 
 
 @dataclass(frozen=True)
+class Scored:
+    """What a headline is drawn from: the results of every declared rule."""
+
+    level: int | None
+    overall: SectionScore
+    required: tuple[RequiredSetResult, ...]
+    aggregates: tuple[AggregateResult, ...]
+
+
+@dataclass(frozen=True)
 class SummaryCells:
     """Cells of the workbook's Summary a headline formula may refer to."""
 
@@ -38,6 +59,8 @@ class SummaryCells:
     level_missing: str  # what the level cell shows when there is no level
     percent: str | None  # the overall percentage cell
     required: tuple[tuple[str, str, int], ...]  # (name, met-count cell, total) per required set
+    #: rule name -> (overall cell, section id -> cell, level cell) per aggregated score
+    aggregates: Mapping[str, tuple[str, dict[str, str], str | None]] = field(default_factory=dict)
 
 
 class ScoringRule:
@@ -61,6 +84,18 @@ class ScoringRule:
     headline_figure: ClassVar[str] = "level"
 
     # -- declaration and validation ---------------------------------------------------
+    def read(self, reader: Reader, keys: dict[str, tuple[Node, Node]]) -> Any:
+        """Read the rule's own keys of its ``scoring`` entry into a frozen config (None when it has none)."""
+        return None
+
+    def gives_levels(self, config: Any) -> bool:
+        """Whether an entry with this config gives levels."""
+        return self.levelled
+
+    def describe(self, rule: Rule) -> str:
+        """What one declared entry means, for the framework page."""
+        return self.explanation
+
     def entry_problem(self, rule: Rule) -> str | None:
         """What is wrong with one ``scoring`` entry on its own, if anything."""
         return None
@@ -73,20 +108,16 @@ class ScoringRule:
         return iter(())
 
     # -- scoring ----------------------------------------------------------------------
-    def levels(self, fw: Framework, results: Mapping[str, StatementResult]) -> LevelOutcome | None:
+    def levels(self, fw: Framework, rule: Rule, results: Mapping[str, StatementResult]) -> LevelOutcome | None:
+        return None
+
+    def aggregate(self, fw: Framework, rule: Rule, results: Mapping[str, StatementResult]) -> AggregateResult | None:
         return None
 
     def requirement(self, fw: Framework, rule: Rule, results: Mapping[str, StatementResult]) -> RequiredSetResult | None:
         return None
 
-    def headline(
-        self,
-        fw: Framework,
-        rule: Rule,
-        level: int | None,
-        overall: SectionScore,
-        required: tuple[RequiredSetResult, ...],
-    ) -> Headline:
+    def headline(self, fw: Framework, rule: Rule, scored: Scored) -> Headline:
         raise NotImplementedError
 
     # -- site ---------------------------------------------------------------------------

@@ -12,8 +12,18 @@ from typing import TYPE_CHECKING
 from openpyxl.utils import get_column_letter
 
 from generator.model import CUMULATIVE, Framework, Rule, Section, Statement
-from generator.results import DimensionLevel, FrameworkScore, Headline, RequiredSetResult, SectionScore, StatementResult
-from generator.rules.base import BucketSpec, LevelOutcome, ScoringRule, SummaryCells, level_buckets, level_ratio, lowest, quote
+from generator.results import DimensionLevel, FrameworkScore, Headline, StatementResult
+from generator.rules.base import (
+    BucketSpec,
+    LevelOutcome,
+    Scored,
+    ScoringRule,
+    SummaryCells,
+    level_buckets,
+    level_ratio,
+    lowest,
+    quote,
+)
 
 if TYPE_CHECKING:
     from generator.workbook.formulas import Formulas
@@ -49,7 +59,7 @@ class CumulativeLevels(ScoringRule):
                 if not st.is_rubric and st.level is None:
                     yield st, f"statement `{st.id}` needs a `level` (cumulative-levels scoring)"
 
-    def levels(self, fw: Framework, results: Mapping[str, StatementResult]) -> LevelOutcome:
+    def levels(self, fw: Framework, rule: Rule, results: Mapping[str, StatementResult]) -> LevelOutcome:
         dimensions = tuple(_dimension(fw, top, results) for top in fw.sections)
         level = lowest([d.level for d in dimensions])
         nxt = fw.levels[0].number if level is None else level + 1
@@ -60,12 +70,10 @@ class CumulativeLevels(ScoringRule):
             blockers = tuple(r.statement.id for r in pending)
         return LevelOutcome(dimensions, level, blockers)
 
-    def headline(
-        self, fw: Framework, rule: Rule, level: int | None, overall: SectionScore, required: tuple[RequiredSetResult, ...]
-    ) -> Headline:
-        if level is None:
+    def headline(self, fw: Framework, rule: Rule, scored: Scored) -> Headline:
+        if scored.level is None:
             return Headline(self.kind, f"below level {fw.levels[0].number}", 0.0)
-        return Headline(self.kind, f"Level {level}", level_ratio(fw, level))
+        return Headline(self.kind, f"Level {scored.level}", level_ratio(fw, scored.level))
 
     def buckets(self, fw: Framework, rule: Rule, assessed: Sequence[FrameworkScore]) -> list[BucketSpec]:
         out: list[BucketSpec] = []

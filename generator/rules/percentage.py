@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from generator.model import PERCENTAGE, Framework, Rule, Statement
-from generator.results import FrameworkScore, Headline, RequiredSetResult, SectionScore
-from generator.rules.base import BucketSpec, ScoringRule, SummaryCells
+from generator.results import FrameworkScore, Headline
+from generator.rules.base import BucketSpec, Scored, ScoringRule, SummaryCells
 
 BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
 
@@ -29,10 +29,8 @@ class WeightedPercentage(ScoringRule):
         if declared and not any(not s.is_rubric for s in fw.statements):
             yield None, "`weighted-percentage` needs statements answered on the scale"
 
-    def headline(
-        self, fw: Framework, rule: Rule, level: int | None, overall: SectionScore, required: tuple[RequiredSetResult, ...]
-    ) -> Headline:
-        pct = overall.percent
+    def headline(self, fw: Framework, rule: Rule, scored: Scored) -> Headline:
+        pct = scored.overall.percent
         return Headline(self.kind, "not assessed" if pct is None else f"{pct:.0f}%", None if pct is None else pct / 100)
 
     def buckets(self, fw: Framework, rule: Rule, assessed: Sequence[FrameworkScore]) -> list[BucketSpec]:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from openpyxl.styles import Font
 
 from generator.model import REQUIRED, Framework, Rule
-from generator.results import FrameworkScore, Headline, RequiredSetResult, SectionScore, StatementResult
-from generator.rules.base import BucketSpec, ScoringRule, SummaryCells, quote
+from generator.results import FrameworkScore, Headline, RequiredSetResult, StatementResult
+from generator.rules.base import BucketSpec, Scored, ScoringRule, SummaryCells, quote
 
 if TYPE_CHECKING:
     from generator.workbook.formulas import Formulas
@@ -47,10 +47,8 @@ class RequiredSet(ScoringRule):
         missing = tuple(i for i in ids if not results[i].assessed)
         return RequiredSetResult(rule.name, rule.sections, len(ids), unmet, missing)
 
-    def headline(
-        self, fw: Framework, rule: Rule, level: int | None, overall: SectionScore, required: tuple[RequiredSetResult, ...]
-    ) -> Headline:
-        req = required[0]
+    def headline(self, fw: Framework, rule: Rule, scored: Scored) -> Headline:
+        req = scored.required[0]
         if req.met:
             return Headline(self.kind, req.name, 1.0)
         return Headline(self.kind, f"{req.met_count}/{req.total}", req.met_count / req.total if req.total else 0.0)

@@ -10,8 +10,18 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from generator.model import RUBRIC_RULE, Framework, Rule, Section, Statement
-from generator.results import DimensionLevel, FrameworkScore, Headline, RequiredSetResult, SectionScore, StatementResult
-from generator.rules.base import BucketSpec, LevelOutcome, ScoringRule, SummaryCells, level_buckets, level_ratio, lowest, quote
+from generator.results import DimensionLevel, FrameworkScore, Headline, StatementResult
+from generator.rules.base import (
+    BucketSpec,
+    LevelOutcome,
+    Scored,
+    ScoringRule,
+    SummaryCells,
+    level_buckets,
+    level_ratio,
+    lowest,
+    quote,
+)
 
 if TYPE_CHECKING:
     from generator.workbook.formulas import Formulas
@@ -39,7 +49,7 @@ class Rubric(ScoringRule):
             elif not st.is_rubric and only_levels:
                 yield st, f"`{st.id}` is a statement but this framework is scored as a rubric"
 
-    def levels(self, fw: Framework, results: Mapping[str, StatementResult]) -> LevelOutcome:
+    def levels(self, fw: Framework, rule: Rule, results: Mapping[str, StatementResult]) -> LevelOutcome:
         dimensions = tuple(_dimension(top, results) for top in fw.sections)
         level = lowest([d.level for d in dimensions])
         blockers: tuple[str, ...] = ()
@@ -49,12 +59,10 @@ class Rubric(ScoringRule):
             blockers = tuple(b for d in dimensions for b in d.blockers)
         return LevelOutcome(dimensions, level, blockers)
 
-    def headline(
-        self, fw: Framework, rule: Rule, level: int | None, overall: SectionScore, required: tuple[RequiredSetResult, ...]
-    ) -> Headline:
-        if level is None:
+    def headline(self, fw: Framework, rule: Rule, scored: Scored) -> Headline:
+        if scored.level is None:
             return Headline(self.kind, "incomplete", None)
-        return Headline(self.kind, f"Level {level}", level_ratio(fw, level))
+        return Headline(self.kind, f"Level {scored.level}", level_ratio(fw, scored.level))
 
     def buckets(self, fw: Framework, rule: Rule, assessed: Sequence[FrameworkScore]) -> list[BucketSpec]:
         return level_buckets(fw, assessed)

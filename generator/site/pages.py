@@ -23,8 +23,6 @@ from generator.site.escape import html_text, safe_url
 
 #: Blockers listed in full on a team page; the rest go behind a "more" fold.
 BLOCKERS_SHOWN = 8
-#: One sentence per scoring rule, for the framework page (kept for callers; the rules own the text).
-RULE_TEXT = {kind: rule.explanation for kind, rule in RULES.items()}
 
 
 @dataclass(frozen=True)
@@ -227,7 +225,7 @@ def framework_context(org: Org, fw: Framework) -> dict[str, Any]:
     return {
         "fw": fw,
         "sources": sources,
-        "rules": [{"rule": r, "text": RULE_TEXT[r.kind]} for r in fw.rules],
+        "rules": [{"rule": r, "text": RULES[r.kind].describe(r)} for r in fw.rules],
         "levels": [{"level": lv, "cite": citation_text(fw, lv.citation)} for lv in fw.levels],
         "sections": sections,
         "distribution": dist,
@@ -327,6 +325,12 @@ def _chart(fw: Framework, sc: FrameworkScore) -> Markup:
             ratio = None if d.level is None else ((d.level - lo) / (hi - lo) if hi > lo else 1.0)
             rows.append(charts.Bar(d.section.title, ratio, "not assessed" if d.level is None else f"Level {d.level}"))
         return charts.bars(rows, f"{fw.title}: level per section")
+    if sc.aggregates:  # the declared score, per top-level section
+        agg = sc.aggregates[0]
+        for top in fw.sections:
+            value, maximum = agg.sections.get(top.id), agg.maxima.get(top.id, 0.0)
+            rows.append(charts.Bar(top.title, agg.ratio(value, maximum), agg.text(value, maximum)))
+        return charts.bars(rows, f"{fw.title}: {agg.name.lower()} per section")
     dims = {d.section.id: d for d in sc.dimensions}
     for ss in sc.sections:
         if ss.section.depth != 0:
@@ -376,6 +380,23 @@ def _required(fw: Framework, sc: FrameworkScore) -> list[dict[str, Any]]:
     return out
 
 
+def _aggregates(fw: Framework, sc: FrameworkScore) -> list[dict[str, Any]]:
+    """Each declared aggregated score, overall and per section (nested as the framework is)."""
+    out = []
+    for agg in sc.aggregates:
+        rows = [
+            {
+                "depth": sec.depth,
+                "title": ("\u2003" * sec.depth) + sec.title,
+                "text": agg.text(agg.sections.get(sec.id), agg.maxima.get(sec.id, 0.0)),
+                "ratio": agg.ratio(agg.sections.get(sec.id), agg.maxima.get(sec.id, 0.0)),
+            }
+            for sec in fw.walk_sections()
+        ]
+        out.append({"name": agg.name, "overall": agg.text(agg.overall), "rows": rows})
+    return out
+
+
 def team_context(org: Org, team: Team) -> dict[str, Any]:
     """A team page: per framework its result against target, a chart, the gaps, every answer; history; downloads."""
     page = links.team_page(team.id)
@@ -417,6 +438,7 @@ def team_context(org: Org, team: Team) -> dict[str, Any]:
                 "blockers": blockers[:BLOCKERS_SHOWN],
                 "more_blockers": blockers[BLOCKERS_SHOWN:],
                 "required": _required(fw, sc),
+                "aggregates": _aggregates(fw, sc),
                 "answers": answers_table(fw, sc, opts),
                 "answered": sum(1 for r in sc.results if r.assessed),
             }

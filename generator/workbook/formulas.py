@@ -10,7 +10,7 @@ figure is a sum over one block of rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
@@ -41,6 +41,8 @@ class SummaryCells:
     required: dict[str, tuple[str, str]]  # rule name -> (status cell, met-count cell)
     sections: dict[str, str]  # section id -> percentage cell
     dimensions: dict[str, str]  # top-level section id -> level cell
+    #: aggregated score name -> (overall cell, section id -> cell, level cell or None)
+    aggregates: dict[str, tuple[str, dict[str, str], str | None]] = field(default_factory=dict)
 
 
 class Formulas:
@@ -70,6 +72,8 @@ class Formulas:
         self.level_row = 1  # last used row of the level blocks in Scores
         self.rows: dict[str, dict[str, int]] = {}  # framework id -> statement id -> Scores row
         self.required_cells: dict[str, dict[str, tuple[str, str]]] = {}
+        self.aggregate_cells: dict[str, dict[str, tuple[str, dict[str, str], str | None]]] = {}
+        self.rule_rows = 1  # last used row of the rules' own blocks in Scores (columns AA on)
 
     # -- Scores: one row per statement -------------------------------------------------
     def statement_rows(self, fw: Framework) -> dict[str, int]:
@@ -144,6 +148,11 @@ class Formulas:
         self.scores[f"N{q}"].data_type = "s"
         return q, f"{get_column_letter(self.LEVEL_COL0 - 1)}{q}"
 
+    def rule_row(self) -> int:
+        """A new row for a rule's own cells in Scores (columns AA and right of it)."""
+        self.rule_rows += 1
+        return self.rule_rows
+
     @staticmethod
     def absolute(cell: str) -> str:
         """A Scores cell as other sheets refer to it: ``O7`` -> ``Scores!$O$7``."""
@@ -197,6 +206,7 @@ class Formulas:
         rows = self.statement_rows(fw)
         self.rows[fw.id] = rows
         self.required_cells[fw.id] = {}
+        self.aggregate_cells[fw.id] = {}
         order = [st.id for st in fw.statements]
         a, b = rows[order[0]], rows[order[-1]]
         rng = self.rng
@@ -240,7 +250,7 @@ class Formulas:
             if made is not None:
                 req_met.append(made)
 
-        cells = HeadlineCells(level_cell, level_missing, percent_cell, tuple(req_met))
+        cells = HeadlineCells(level_cell, level_missing, percent_cell, tuple(req_met), self.aggregate_cells[fw.id])
         any_answer = f"SUM({rng('H', a, b)})>0"
         head = RULES[fw.headline_rule.kind].headline_formula(fw, fw.headline_rule, cells) or '"not assessed"'
         ws.cell(head_row, 3, f'=IF({any_answer},{head},"not assessed")')
@@ -266,5 +276,14 @@ class Formulas:
                 dimensions[sec.id] = f"D{r}"
             ws.cell(r, 5, f'=SUM({rng("H", lo, hi)})&" / {hi - lo + 1}"')
             r += 1
-        summary = SummaryCells(fw.id, f"C{head_row}", level_cell, percent_cell, self.required_cells[fw.id], sections, dimensions)
+        summary = SummaryCells(
+            fw.id,
+            f"C{head_row}",
+            level_cell,
+            percent_cell,
+            self.required_cells[fw.id],
+            sections,
+            dimensions,
+            self.aggregate_cells[fw.id],
+        )
         return summary, r
