@@ -43,4 +43,7 @@ def test_no_module_outside_the_rules_names_a_rule() -> None:
 
 def test_only_levelled_rules_give_levels() -> None:
     assert {k for k, r in RULES.items() if r.levelled} == {"cumulative-levels", "rubric"}
-    assert {k for k, r in RULES.items() if r.repeatable} == {"required-set"}
+    assert {k for k, r in RULES.items() if r.repeatable} == {"required-set", "aggregate"}
+    # an aggregated score gives levels only when it declares bands
+    aggregate = RULES["aggregate"]
+    assert not aggregate.levelled and not aggregate.gives_levels(None)
