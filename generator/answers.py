@@ -12,6 +12,7 @@ from yaml.nodes import MappingNode, Node
 
 from generator.model import OWNER, TEAM_ID, Answer, Framework, FrameworkAnswers, Statement, Target, Team
 from generator.problems import Problems
+from generator.site.links import reserved_team_id
 from generator.yamlsource import Invalid, Reader, read_document, suggest
 
 TEAM_KEYS = ("$schema", "team", "name", "group", "owners", "description", "frameworks")
@@ -40,6 +41,9 @@ class _AnswerReader(Reader):
                 id_node,
                 f"team id `{tid}` is not a safe slug: use lowercase letters, digits and `-` (e.g. `fraud-detection`)",
             )
+        reserved = reserved_team_id(tid)
+        if reserved:
+            raise self.fail(id_node, f"team id `{tid}` is reserved: {reserved}; choose another id")
         if tid != file_stem:
             self.error(id_node, f"team id `{tid}` does not match the file name `{file_stem}.yaml`")
         name = self.text(keys["name"][1], "name", max_len=200)

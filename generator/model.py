@@ -11,8 +11,13 @@ from typing import Any
 
 #: Team ids are used in file names and URLs, so they are strict slugs.
 TEAM_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-#: An owner GitHub accepts in CODEOWNERS: @user, @org/team, or an email address.
-OWNER = re.compile(r"^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9](?:[A-Za-z0-9._-]*))?|[^@\s]+@[^@\s]+\.[^@\s]+)$")
+#: An owner GitHub reads in CODEOWNERS: @user, @org/team, or a plain email address (no `#`, which starts a comment).
+OWNER = re.compile(
+    r"^(?:@[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?"
+    r"|[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)$"
+)
+#: File paths (relative to the repository) the tool reads: single-line, shell-, URL- and CODEOWNERS-safe.
+SAFE_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$")
 #: Framework, section and statement ids: no spaces, no slashes, no leading dot.
 ITEM_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62})$")
 

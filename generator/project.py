@@ -11,7 +11,7 @@ from types import MappingProxyType
 from generator.answers import read_team
 from generator.frameworks import read_framework
 from generator.fsio import OUTSIDE, inside
-from generator.model import Framework, Team
+from generator.model import SAFE_PATH, Framework, Team
 from generator.problems import MaturityError, Problems
 from generator.settings import Settings, load_settings
 
@@ -55,14 +55,31 @@ def yaml_files(directory: Path) -> list[Path]:
 
 
 def keep_inside(paths: Iterable[Path], root: Path, problems: Problems) -> list[Path]:
-    """The paths that stay inside the repository; each other one is a problem that never shows its target."""
+    """The files that may be read: inside the repository, with a safe name; each other one is a problem.
+
+    The problem never shows where a link leads, and a name with a line break or other unsafe characters
+    is refused before it can become a CODEOWNERS line, a URL or a log line.
+    """
     kept = []
     for path in paths:
-        if inside(path, root):
-            kept.append(path)
+        shown = display_path(path, root)
+        if not inside(path, root):
+            problems.add(shown, 0, 0, OUTSIDE)
+        elif not SAFE_PATH.match(_relative(path, root)):
+            problems.add(shown, 0, 0, UNSAFE_NAME)
         else:
-            problems.add(display_path(path, root), 0, 0, OUTSIDE)
+            kept.append(path)
     return kept
+
+
+UNSAFE_NAME = "file name not accepted: use letters, digits, `.`, `_` and `-` only (paths become CODEOWNERS lines and URLs)"
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.absolute().relative_to(root).as_posix()
+    except ValueError:
+        return path.name
 
 
 def display_path(path: Path, root: Path) -> str:

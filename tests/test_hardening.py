@@ -3,6 +3,7 @@ reaches a terminal or a CI log as a control sequence or a workflow command."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +126,39 @@ def test_printable_and_safe_stream() -> None:
     stream.write(":")
     stream.write(":d\n")
     assert buf.getvalue() == "ok\n\\::warning::a\n  \\::notice::b\nmid ::c\n\\::d\n"
+
+
+# -- names: team ids, owners, file paths --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("team_id", "reason"),
+    [("blank-demo", "name the blank workbooks"), ("blank-future", "name the blank workbooks"), ("index", "index page")],
+)
+def test_team_ids_that_collide_with_generated_files_are_refused(
+    repo: Repo, capsys: pytest.CaptureFixture[str], team_id: str, reason: str
+) -> None:
+    repo.team(team_id, f"team: {team_id}\nname: Squatter\nframeworks:\n  demo:\n    answers: {{b1: 'yes'}}\n")
+    assert main(["--root", str(repo.root), "validate"]) == 1
+    err = capsys.readouterr().err
+    assert f"answers/{team_id}.yaml:1:7: team id `{team_id}` is reserved" in err and reason in err
+
+
+@pytest.mark.parametrize("owner", ["#nobody@example.com", "@alice#x", "a@b", "@org/", "mail@exa mple.com", "@al\nice"])
+def test_owners_github_would_not_read_are_refused(repo: Repo, capsys: pytest.CaptureFixture[str], owner: str) -> None:
+    repo.team("alpha", f"team: alpha\nname: Alpha\nowners: [{json.dumps(owner)}]\nframeworks: {{}}\n")
+    assert main(["--root", str(repo.root), "validate"]) == 1
+    assert "answers/alpha.yaml:3:" in capsys.readouterr().err
+
+
+def test_a_path_with_a_line_break_never_becomes_a_codeowners_line(repo: Repo) -> None:
+    folder = repo.root / "answers" / "x\n/frameworks/evil.yaml @attacker\n"
+    folder.mkdir(parents=True)
+    (folder / "alpha.yaml").write_text("team: alpha\nname: Alpha\nowners: ['@alice']\nframeworks: {}\n", encoding="utf-8")
+    proc = run_cli("--root", str(repo.root), "codeowners", "--admins", "@org/admins")
+    err = proc.stderr.decode()
+    assert proc.returncode == 1
+    assert "answers/x\\n/frameworks/evil.yaml @attacker\\n/alpha.yaml: file name not accepted" in err
+    assert not (repo.root / ".github" / "CODEOWNERS").exists()
+    proc = run_cli("--root", str(repo.root), "validate")
+    assert proc.returncode == 1 and "@attacker\n" not in proc.stderr.decode()

@@ -15,6 +15,21 @@ TEAMS = "teams.md"
 ABOUT = "about.md"
 
 
+#: Team ids that would collide with a generated file or page: the section index of ``team/`` (``index``,
+#: ``README``) and, through the ``blank-`` prefix, the blank workbook download of a framework.
+RESERVED_TEAM_IDS = frozenset({"index", "readme"})
+BLANK_PREFIX = "blank-"
+
+
+def reserved_team_id(team_id: str) -> str | None:
+    """Why ``team_id`` cannot be used (it would replace a generated page or file), or None."""
+    if team_id.lower() in RESERVED_TEAM_IDS:
+        return f"`{team_id}` is the name of the team folder's index page"
+    if team_id.startswith(BLANK_PREFIX):
+        return f"ids starting with `{BLANK_PREFIX}` name the blank workbooks (`downloads/{BLANK_PREFIX}<framework>.xlsx`)"
+    return None
+
+
 def framework_page(framework_id: str) -> str:
     return f"framework/{framework_id}.md"
 
@@ -28,7 +43,7 @@ def team_workbook(team_id: str) -> str:
 
 
 def blank_workbook(framework_id: str) -> str:
-    return f"downloads/blank-{framework_id}.xlsx"
+    return f"downloads/{BLANK_PREFIX}{framework_id}.xlsx"
 
 
 def team_history(team_id: str, ext: str) -> str:
