@@ -19,7 +19,7 @@ OWNER = re.compile(
 #: File paths (relative to the repository) the tool reads: single-line, shell-, URL- and CODEOWNERS-safe.
 SAFE_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$")
 #: Framework, section and statement ids: no spaces, no slashes, no leading dot.
-ITEM_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62})$")
+ITEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # at most 64 characters
 
 STATEMENT = "statement"
 RUBRIC = "rubric"

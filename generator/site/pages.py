@@ -77,6 +77,14 @@ def level_label(fw: Framework, number: int | None) -> str:
     return fw.level_name(number)
 
 
+def level_text(fw: Framework, sc: FrameworkScore) -> str:
+    """The team's level in words; without a level, what its levelled rule calls that (e.g. "below level 1")."""
+    if sc.level is not None or not any(r.assessed for r in sc.results):
+        return level_label(fw, sc.level)
+    levelled = next((RULES[r.kind] for r in fw.rules if r.levelled), None)
+    return levelled.level_missing(fw) if levelled is not None else level_label(fw, None)
+
+
 def citation_text(fw: Framework, cit: Any) -> str:
     if cit is None:
         return ""
@@ -338,7 +346,7 @@ def _chart(fw: Framework, sc: FrameworkScore) -> Markup:
         pct = ss.percent
         text = percent_text(pct)
         dim = dims.get(ss.section.id)
-        if dim is not None:
+        if dim is not None and ss.assessed:  # a dimension nobody answered is at no level
             text = f"{'below ' + str(fw.levels[0].number) if dim.level is None else 'Level ' + str(dim.level)} · {text}"
         rows.append(charts.Bar(ss.section.title, None if pct is None else pct / 100, text))
     marker = None
@@ -429,7 +437,7 @@ def team_context(org: Org, team: Team) -> dict[str, Any]:
                 "page": links.framework_page(fw.id),
                 "href": org.urls.href(links.framework_page(fw.id), page),
                 "headline": sc.headline.text,
-                "level": level_label(fw, sc.level) if fw.has_levels else "",
+                "level": level_text(fw, sc) if fw.has_levels else "",
                 "next_level": level_label(fw, sc.next_level) if sc.next_level is not None else "",
                 "percent": percent_text(sc.percent),
                 "target": target_text(fw, sc),

@@ -109,7 +109,7 @@ def _guidance_text(st: Statement) -> str:
         if st.guidance:
             lines.append("")
     if st.guidance:
-        lines.append(st.guidance.strip())
+        lines.append(_plain(st.guidance))
     return L.clean_text("\n".join(lines))
 
 
@@ -275,10 +275,17 @@ def build_metadata(wb: Workbook, frameworks: Sequence[Framework], titles: dict[s
     protect(ws)
 
 
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_EMPHASIS = re.compile(r"(\*\*|__|`|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))")
+
+
 def _plain(markdown: str) -> str:
-    """Level descriptions are Markdown; a spreadsheet cell shows plain text."""
-    text = re.sub(r"(\*\*|__|`)", "", markdown).strip()
-    return re.sub(r"(?<!\n)\n(?!\n)", " ", text)  # soft line breaks, as Markdown renders them
+    """Framework text is Markdown; a spreadsheet cell shows it as plain text (links as "text (address)")."""
+    text = _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", markdown)
+    text = _EMPHASIS.sub("", text).strip()
+    text = re.sub(r"^#{1,6}\s+", "", text, flags=re.MULTILINE)  # headings
+    text = re.sub(r"^(\s*)[-*+]\s+", "\\1\u2022 ", text, flags=re.MULTILINE)  # list items
+    return re.sub(r"(?<!\n)\n(?![\n\u2022 ]|\s*\u2022)", " ", text)  # soft line breaks, as Markdown renders them
 
 
 def build_instructions(wb: Workbook, frameworks: Sequence[Framework], titles: dict[str, str]) -> None:
