@@ -134,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     p.add_argument("--main-branch", default=None, help="branch to compare with (default: main, else master)")
     p.add_argument("--fail-on-regression", action="store_true", help="exit 1 when any team's maturity goes down")
+    p.add_argument(
+        "--full-output",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the full report, nothing left out, to FILE (the printed comment is capped at 60,000 characters)",
+    )
 
     p = add("codeowners", cmd_codeowners, "Write .github/CODEOWNERS so each team's owners review its answer files.")
     p.add_argument(

@@ -162,3 +162,59 @@ def test_a_path_with_a_line_break_never_becomes_a_codeowners_line(repo: Repo) ->
     assert not (repo.root / ".github" / "CODEOWNERS").exists()
     proc = run_cli("--root", str(repo.root), "validate")
     assert proc.returncode == 1 and "@attacker\n" not in proc.stderr.decode()
+
+
+# -- the pull-request comment always fits ---------------------------------------------------
+
+
+def _comment_checks(out: str, full: str) -> None:
+    from generator.review.render import MARKER, MAX_COMMENT
+
+    assert len(out) <= MAX_COMMENT
+    assert out.startswith(MARKER) and "**Truncated**" in out and "job summary and artifact" in out
+    assert out.count("<details") == out.count("</details>")
+    assert len(full) > MAX_COMMENT and "**Truncated**" not in full
+
+
+def test_comment_fits_when_a_framework_that_400_teams_answer_is_deleted(tmp_path: Path) -> None:
+    r = base_repo(tmp_path / "repo")
+    for i in range(400):
+        r.write(f"answers/bulk/team-{i:03d}.yaml", team_yaml(f"team-{i:03d}", f"Bulk team number {i:03d} " + "x" * 60, {"b1": "yes"}))
+    r.commit("400 teams")
+    r.remove("frameworks/demo.yaml")
+    r.commit("retire the demo framework")
+    full_file = tmp_path / "full.md"
+    proc = run_cli("--root", str(r.root), "diff", "HEAD~1", "HEAD", "--full-output", str(full_file))
+    assert proc.returncode == 0, proc.stderr.decode()
+    full = full_file.read_text(encoding="utf-8")
+    _comment_checks(proc.stdout.decode(), full)
+    assert all(f"team\\-{i:03d}" in full or f"team-{i:03d}" in full for i in range(400))  # nothing left out
+
+
+def test_comment_fits_with_four_huge_invalid_answers(tmp_path: Path) -> None:
+    r = base_repo(tmp_path / "repo")
+    for i in range(4):
+        r.write(f"answers/huge-{i}.yaml", team_yaml(f"huge-{i}", "Huge", {"b1": "y" * 19_000}))
+    r.commit("four answers nobody can read")
+    full_file = tmp_path / "full.md"
+    proc = run_cli("--root", str(r.root), "diff", "HEAD~1", "HEAD", "--full-output", str(full_file))
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    from generator.review.render import MAX_COMMENT
+
+    assert len(out) <= MAX_COMMENT and out.count("<details") == out.count("</details>")
+    assert all(f"answers/huge-{i}.yaml" in out for i in range(4))  # every problem is listed, its quote shortened
+    assert full_file.read_text(encoding="utf-8").count("y" * 19_000) == 4
+
+
+def test_fit_keeps_whole_lines_and_closes_details() -> None:
+    from generator.review.render import TRUNCATED, fit
+
+    lines = ["<!-- maturity-diff -->", "<details>", "<summary>s</summary>", "", "| a | b |", "|---|---|"]
+    lines += [f"| {i} | {'z' * 50} |" for i in range(100)]
+    lines += ["</details>"]
+    out = fit(lines, 1000)
+    assert len(out) <= 1000 and out.endswith(TRUNCATED + "\n")
+    body = out.split("\n")
+    assert "</details>" in body and all(line in lines or line in ("", TRUNCATED) for line in body)
+    assert fit(lines[:3], 1000) == "\n".join(lines[:3]) + "\n"

@@ -52,6 +52,9 @@ def diff_command(args: argparse.Namespace) -> int:
     diff = compare(before, after)
     sys.stdout.write(json_text(diff) if args.format == "json" else markdown(diff))
     sys.stdout.flush()
+    if getattr(args, "full_output", None):
+        full = json_text(diff) if args.format == "json" else markdown(diff, full=True)
+        write_atomic(args.full_output, full)
     if diff.regressions:
         listed = ", ".join(f"{t} ({f})" for t, f in diff.regressions)
         print(f"maturity: {len(diff.regressions)} regression(s): {listed}", file=sys.stderr)

@@ -17,9 +17,15 @@ from generator.rules import RULES
 
 #: The hidden first line CI looks for to update its one comment instead of adding another.
 MARKER = "<!-- maturity-diff -->"
-#: GitHub refuses comments over 65,536 characters; stay well below.
+#: GitHub refuses comments over 65,536 characters; stay well below, whatever the change.
 MAX_COMMENT = 60_000
 MAX_ROWS = 200
+#: Longest problem message quoted in the comment (a message may quote a whole invalid value).
+MAX_MESSAGE = 300
+TRUNCATED = (
+    "**Truncated**: the full report did not fit in a pull-request comment. It is in this workflow run's "
+    "job summary and artifact (`maturity diff --full-output FILE` writes it)."
+)
 ARROWS = {UP: "▲", DOWN: "▼"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~-])")
 
@@ -182,11 +188,12 @@ def _note(note: str) -> str:
     return "".join(code(p) if i % 2 else escape(p) for i, p in enumerate(parts))
 
 
-def _problem(p: Problem) -> str:
-    return f"{code(p.where)}: {escape(p.message)}"
+def _problem(p: Problem, full: bool = False) -> str:
+    message = p.message if full or len(p.message) <= MAX_MESSAGE else p.message[:MAX_MESSAGE] + " …"
+    return f"{code(p.where)}: {escape(message)}"
 
 
-def _problems(diff: Diff) -> list[str]:
+def _problems(diff: Diff, full: bool = False) -> list[str]:
     out: list[str] = []
     for name, side in (("base", diff.base), ("head", diff.head)):
         if not side.problems:
@@ -194,8 +201,9 @@ def _problems(diff: Diff) -> list[str]:
         out.append(f"<details><summary>⚠️ {len(side.problems)} problem{'s' if len(side.problems) != 1 else ''} "
                    f"at the {name} revision ({side_label(side)}): those files were skipped</summary>")
         out.append("")
-        out.extend(f"- {_problem(p)}" for p in side.problems[:100])
-        if len(side.problems) > 100:
+        shown = side.problems if full else side.problems[:100]
+        out.extend(f"- {_problem(p, full)}" for p in shown)
+        if len(side.problems) > len(shown):
             out.append(f"- … and {len(side.problems) - 100} more")
         out.append("")
         out.append("</details>")
@@ -203,18 +211,23 @@ def _problems(diff: Diff) -> list[str]:
     return out
 
 
-def markdown(diff: Diff) -> str:
-    """The pull-request comment: marker, summary table, framework changes, collapsed details, problems."""
+def markdown(diff: Diff, full: bool = False) -> str:
+    """The pull-request comment: marker, summary table, framework changes, collapsed details, problems.
+
+    The comment is at most :data:`MAX_COMMENT` characters whatever the change (else it ends with a
+    "truncated" pointer to the full report); ``full`` gives the whole report with nothing left out.
+    """
+    limit = None if full else MAX_COMMENT
     lines = [MARKER, "### Maturity changes", ""]
     if not diff.changed:
         lines.append(f"No maturity change between {side_label(diff.base)} and {side_label(diff.head)}.")
         lines.append("")
-        lines.extend(_problems(diff))
-        return "\n".join(lines).rstrip("\n") + "\n"
+        lines.extend(_problems(diff, full))
+        return fit(lines, limit)
     lines.append(_summary_line(diff))
     lines.append("")
     if diff.teams:
-        lines.extend(_table(diff, MAX_ROWS))
+        lines.extend(_table(diff, len(diff.teams) * 100 if full else MAX_ROWS))
         lines.append("")
     if diff.frameworks:
         lines.append("**Framework changes** (these can move every team):")
@@ -228,19 +241,44 @@ def markdown(diff: Diff) -> str:
     ]
     if notes:
         lines.extend([*notes, ""])
-    problems = _problems(diff)
+    problems = _problems(diff, full)
     size = sum(len(x) + 1 for x in lines + problems)
     for t in diff.teams:
         if not t.statement_count:
             continue
         block = _details(t)
         size += sum(len(x) + 1 for x in block)
-        if size > MAX_COMMENT:
+        if limit is not None and size > limit:
             lines.extend(["… more details did not fit in a comment; run `maturity diff` locally for all of them.", ""])
             break
         lines.extend(block)
     lines.extend(problems)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return fit(lines, limit)
+
+
+def fit(lines: list[str], limit: int | None) -> str:
+    """The lines as one Markdown text of at most ``limit`` characters.
+
+    When they do not fit, whole lines are kept up to the limit, open ``<details>`` are closed, and the
+    text ends with the :data:`TRUNCATED` pointer.
+    """
+    text = "\n".join(lines).rstrip("\n") + "\n"
+    if limit is None or len(text) <= limit:
+        return text
+    tail = f"\n{TRUNCATED}\n"
+    budget = limit - len(tail) - 200  # room for closing tags
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > budget:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    open_details = sum(x.count("<details") - x.count("</details>") for x in kept)
+    while kept and kept[-1].startswith("|"):
+        kept.pop()  # no half table: the pointer must not become a table row
+    kept += ["", *(["</details>"] * max(0, min(open_details, 20)))]
+    return ("\n".join(kept).rstrip("\n") + "\n" + tail)[:limit]
 
 
 # -- JSON --------------------------------------------------------------------------------
