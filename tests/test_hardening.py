@@ -179,7 +179,8 @@ def _comment_checks(out: str, full: str) -> None:
 def test_comment_fits_when_a_framework_that_400_teams_answer_is_deleted(tmp_path: Path) -> None:
     r = base_repo(tmp_path / "repo")
     for i in range(400):
-        r.write(f"answers/bulk/team-{i:03d}.yaml", team_yaml(f"team-{i:03d}", f"Bulk team number {i:03d} " + "x" * 60, {"b1": "yes"}))
+        name = f"Bulk team number {i:03d} " + "x" * 60
+        r.write(f"answers/bulk/team-{i:03d}.yaml", team_yaml(f"team-{i:03d}", name, {"b1": "yes"}))
     r.commit("400 teams")
     r.remove("frameworks/demo.yaml")
     r.commit("retire the demo framework")
