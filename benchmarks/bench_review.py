@@ -2,9 +2,11 @@
 
 A synthetic organisation (benchmarks/synth.py make_org) is committed to a fresh git
 repository, then 199 more commits each change a few teams' answers (one of them also
-changes a framework). Reported: `maturity diff` between two revisions where 10 teams
-changed (target < 3 s), the same against the working tree, a diff across a framework
-change (every team re-scored), and `collect_history` over the 200 commits (target < 10 s).
+changes a framework). Two commits in every ten are made on a side branch that is then
+merged (``--no-ff``), so history has to follow merges. Reported: `maturity diff` between
+two revisions where 10 teams changed (target < 3 s), the same against the working tree, a
+diff across a framework change (every team re-scored), and `collect_history` over the 200
+commits, merged branches included (target < 10 s).
 
 Usage: python benchmarks/bench_review.py [N_TEAMS] [N_COMMITS]   (default: 1000 200)
 """
@@ -73,30 +75,49 @@ def main(n_teams: int = 1000, n_commits: int = 200) -> None:
         teams = sorted((root / "answers").glob("*.yaml"))
         frameworks = sorted((root / "frameworks").glob("*.yaml"))
         setup = time.perf_counter()
+        half_teams = len(teams) // 2
+        merges = 0
+        branch = "main"
         for i in range(1, n_commits):
-            for path in rng.sample(teams, 10 if i == 1 else 5):
+            step = i % 10
+            if step == 3 and i + 2 < n_commits:
+                branch = f"side-{i}"
+                git(root, "checkout", "-q", "-b", branch)
+            merging = step == 5 and branch != "main"
+            if merging:
+                git(root, "checkout", "-q", "main")
+            # a side branch and main change different teams meanwhile, so the merge never conflicts
+            pool = teams if branch == "main" else teams[half_teams:] if merging else teams[:half_teams]
+            for path in rng.sample(pool, 10 if i == 1 else 5):
                 flip(path, rng)
             if i == n_commits // 2:  # one framework edit half-way: later teams are re-parsed against it
                 fw = frameworks[0]
                 fw.write_text(re.sub(r'^version: .*$', 'version: "bench-2"', fw.read_text(), count=1, flags=re.M))
             git(root, "add", "-A")
             git(root, "commit", "-q", "-m", f"change {i}", day=i)
+            if merging:
+                git(root, "merge", "-q", "--no-ff", "-m", f"merge {branch}", branch, day=i)
+                branch = "main"
+                merges += 1
         setup = time.perf_counter() - setup
 
         rows = []
-        first, second = f"HEAD~{n_commits - 2}", f"HEAD~{n_commits - 3}"
+        line = git(root, "rev-list", "--first-parent", "--reverse", "HEAD").split()
+        first, second = line[1], line[2]
         rows.append(("diff, two revisions, 10 teams changed", maturity(root, first, second), 3.0))
         for path in rng.sample(teams, 10):
             flip(path, rng)
         rows.append(("diff, HEAD vs working tree, 10 teams changed", maturity(root, "HEAD"), 3.0))
-        half = n_commits // 2
-        before, after = f"HEAD~{n_commits - half}", f"HEAD~{n_commits - half - 1}"
+        after = git(root, "log", "-1", "--format=%H", f"--grep=^change {n_commits // 2}$").strip()
+        before = after + "^"
         rows.append(("diff across a framework change (every team re-scored)", maturity(root, before, after), None))
         git(root, "checkout", "-q", "--", ".")
         current = load_project(root).frameworks
         seconds, history = timed(lambda: collect_history(root, current))
         points = sum(len(p) for p in history.points.values())
-        rows.append((f"history: {n_teams} teams x {n_commits} commits ({points:,} points)", seconds, 10.0))
+        rows.append(
+            (f"history: {n_teams} teams x {n_commits} commits, {merges} merged branches ({points:,} points)", seconds, 10.0)
+        )
 
     print(f"Synthetic organisation: {n_teams} teams, {len(frameworks)} frameworks, {n_commits} commits "
           f"(made in {setup:.0f} s).\n")

@@ -90,14 +90,14 @@ class _Attributes(HTMLParser):
 
 #: Every way the issue found to get an attribute or a script link through framework Markdown.
 BYPASSES = [
-    "![i](x){onerror=\"alert(1)\"}",
+    '![i](x){onerror="alert(1)"}',
     "para {onclick=alert(1)}",
-    "para\n{: onclick=\"alert(1)\" }",
+    'para\n{: onclick="alert(1)" }',
     "text { #id onclick=alert(1) }",
     "> [q]: javascript:alert(1)\n> see [q]",
     "- [l]: javascript:alert(1)\n- see [l]",
-    "!!! note \"t\"\n    [a]: javascript:alert(1)\n    see [a]",
-    "[ref]: \"javascript:alert(1)\"\nuse [ref]",
+    '!!! note "t"\n    [a]: javascript:alert(1)\n    see [a]',
+    '[ref]: "javascript:alert(1)"\nuse [ref]',
     "[r2]:\n    javascript:alert(1)\n\nuse [r2]",
     "[x]( javascript:alert(1) ) [z](JaVaScRiPt:alert(1)) [w](java&#115;cript:alert(1)) [v](<javascript:alert(1)>)",
     "<javascript:alert(1)> [u](data:text/html,x) [f](file:///etc/passwd) [rel](../x.html)",
@@ -112,7 +112,9 @@ def test_md_block_lets_no_attribute_or_script_link_through(text: str) -> None:
     parser = _Attributes()
     parser.feed(str(md_block(text, "mc-statement", lead="st1")))
     allowed = {("div", "class"), ("span", "class"), ("p", "class"), ("a", "rel"), ("a", "title")}
-    unexpected = [(t, n, v) for t, n, v in parser.found if (t, n) not in allowed and not (n == "href" and v.startswith("https://"))]
+    unexpected = [
+        (t, n, v) for t, n, v in parser.found if (t, n) not in allowed and not (n == "href" and v.startswith("https://"))
+    ]
     assert unexpected == []
     assert all(not n.startswith("on") for _, n, _ in parser.found)
 
@@ -170,26 +172,22 @@ def test_charts_are_svg_with_escaped_labels() -> None:
 
 
 def _history_for(frameworks) -> object:  # type: ignore[no-untyped-def]
-    point = types.SimpleNamespace
+    from generator.review.history import History, HistoryPoint
+
     pts = (
-        point(
-            commit="a" * 40,
-            date=datetime(2026, 1, 5, tzinfo=timezone.utc),
-            framework="demo",
-            level=0,
-            percent=25.0,
-            headline="Level 0",
+        HistoryPoint("a" * 40, datetime(2026, 1, 5, tzinfo=timezone.utc), "demo", 0, 25.0, "Level 0"),
+        HistoryPoint(
+            "c" * 40,
+            datetime(2026, 1, 20, tzinfo=timezone.utc),
+            "",
+            None,
+            None,
+            "not scored",
+            "answers/alpha.yaml:3:1: <b>bad</b>",
         ),
-        point(
-            commit="b" * 40,
-            date=datetime(2026, 2, 5, tzinfo=timezone.utc),
-            framework="demo",
-            level=0,
-            percent=42.0,
-            headline="Level 0",
-        ),
+        HistoryPoint("b" * 40, datetime(2026, 2, 5, tzinfo=timezone.utc), "demo", 0, 42.0, "Level 0"),
     )
-    return types.SimpleNamespace(points={"alpha": pts}, available=True, shallow=False)
+    return History({"alpha": pts}, True, False)
 
 
 def _generate(repo, out: Path, history: object = None) -> None:  # type: ignore[no-untyped-def]
@@ -284,7 +282,7 @@ def test_history_files_are_published(repo, tmp_path: Path, monkeypatch) -> None:
     site = tmp_path / "site"
     build_site(repo.root, site)
     rows = json.loads((site / "history" / "alpha.json").read_text(encoding="utf-8"))
-    assert [r["percent"] for r in rows] == [25.0, 42.0]
+    assert [(r["percent"], r["problem"]) for r in rows] == [(25.0, ""), (None, "answers/alpha.yaml:3:1: <b>bad</b>"), (42.0, "")]
     assert (site / "history" / "alpha.csv").read_text(encoding="utf-8").splitlines()[0].startswith("team,commit,date")
     html = (site / "team" / "alpha" / "index.html").read_text(encoding="utf-8")
     assert "mc-history" in html and "History as CSV" in html

@@ -43,7 +43,8 @@ class FileChange:
 class Commit:
     sha: str
     date: dt.datetime
-    changes: tuple[FileChange, ...]
+    changes: tuple[FileChange, ...]  # against the first parent
+    parents: tuple[str, ...] = ()  # as the log rewrote them: the nearest listed ancestors
 
 
 class Git:
@@ -160,24 +161,29 @@ class Git:
         return blobs
 
     # -- history ---------------------------------------------------------------------
-    def log(self, folders: Iterable[str], rev: str = "HEAD") -> Iterator[Commit]:
-        """Commits on the first-parent line of ``rev`` that touch ``folders``, oldest first, in one pass.
+    def log(self, folders: Iterable[str], rev: str = "HEAD", first_parent: bool = False) -> Iterator[Commit]:
+        """Commits reachable from ``rev`` that touch ``folders``, parents before children, in one pass.
 
-        Each carries the files it changed against its first parent (a root or shallow
-        boundary commit against the empty tree: every file it has counts as added).
+        Every branch merged into ``rev`` is followed (``--full-history``: a commit on a merged
+        branch is listed even when the merge kept the other side), unless ``first_parent``.
+        Each commit carries the files it changed against its first parent (a merge too; a root
+        or shallow boundary commit against the empty tree: every file it has counts as added),
+        and its parents rewritten to the nearest listed ancestors.
         """
         paths = [self.prefix + f for f in folders]
+        walk = ["--first-parent"] if first_parent else ["--full-history", "--topo-order"]
         out = self._run(
             [
-                "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "--no-renames", "--raw",
-                "--no-abbrev", "-z", "--format=%x1e%H %cI", rev, "--", *paths,
+                "log", *walk, "--parents", "--diff-merges=first-parent", "--reverse", "--no-renames", "--raw",
+                "--no-abbrev", "-z", "--format=%x1e%H %cI%x1f%P", rev, "--", *paths,
             ]
         ) or b""  # fmt: skip
         for record in out.split(b"\x1e"):
             if not record:
                 continue
             header, _, rest = record.partition(b"\0")
-            sha, _, date = header.decode().partition(" ")
+            head, _, parents = header.decode().partition("\x1f")
+            sha, _, date = head.partition(" ")
             fields = rest.lstrip(b"\n").split(b"\0")
             changes = []
             for meta, path in zip(fields[0::2], fields[1::2], strict=False):
@@ -186,4 +192,4 @@ class Git:
                     continue
                 rel = path.decode("utf-8", "surrogateescape")
                 changes.append(FileChange(rel[len(self.prefix) :], parts[2].decode(), parts[3].decode()))
-            yield Commit(sha, dt.datetime.fromisoformat(date.strip()), tuple(changes))
+            yield Commit(sha, dt.datetime.fromisoformat(date.strip()), tuple(changes), tuple(parents.split()))

@@ -1,12 +1,16 @@
 """Each team's maturity over time, from the git history of its answer files.
 
-One ``git log`` pass (first-parent line of HEAD, with the files each commit changed)
-plus one ``git cat-file --batch-check`` and one ``git cat-file --batch`` for all the
-blobs. Each distinct framework blob is parsed once, each answer blob once per set
-of frameworks, and each (answers, framework) pair scored once.
+One ``git log`` pass (every commit reachable from HEAD, merged branches included, with
+the files each commit changed) plus one ``git cat-file --batch-check`` and one
+``git cat-file --batch`` for all the blobs. Each distinct framework blob is parsed once,
+each answer blob once per set of frameworks, and each (answers, framework) pair scored once.
 
-A team gets one point per framework for every commit that changed its answer file,
-dated by the commit and scored with the frameworks as they were at that commit.
+A team gets one point per framework for every commit that changed its answer file (on
+any branch merged into HEAD), dated by the commit and scored with the frameworks as they
+were at that commit. A merge that brings a file already seen on its branch adds no second
+point; neither does a move. A commit whose answer file cannot be scored then (not valid
+YAML, too big, a framework it answers did not exist yet, a check added since) is still a
+point: it has no score, and ``problem`` says why.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from generator.model import Framework
+from generator.model import TEAM_ID, Framework
 from generator.problems import MaturityError
 from generator.project import ANSWERS_DIR, FRAMEWORKS_DIR, YAML_SUFFIXES
 from generator.review.gitrepo import ZERO_SHA, Git
@@ -33,10 +37,15 @@ from generator.yamlsource import MAX_FILE_BYTES
 class HistoryPoint:
     commit: str  # full sha
     date: dt.datetime  # commit date (timezone aware)
-    framework: str
+    framework: str  # "" on a point that could not be scored (the whole file)
     level: int | None
     percent: float | None
-    headline: str  # Headline.text from scoring at that commit
+    headline: str  # Headline.text from scoring at that commit ("not scored" when it could not be)
+    problem: str = ""  # why the answer file could not be scored at that commit
+
+    @property
+    def scored(self) -> bool:
+        return not self.problem
 
 
 @dataclass(frozen=True)
@@ -44,16 +53,21 @@ class History:
     points: Mapping[str, tuple[HistoryPoint, ...]]  # by team id, oldest first
     available: bool  # False when root is not in a git repository (site then says so)
     shallow: bool  # True when the clone is shallow (site says history may be incomplete)
-    notes: tuple[str, ...] = field(default=())  # files skipped on the way (too big, binary, invalid)
+    notes: tuple[str, ...] = field(default=())  # framework files that could not be read on the way
 
 
 def _tracked(path: str) -> str | None:
-    """"frameworks" or "answers" for the YAML files history follows, else None."""
+    """ "frameworks" or "answers" for the YAML files history follows, else None."""
     p = PurePosixPath(path)
     if p.suffix not in YAML_SUFFIXES or len(p.parts) < 2:
         return None
     return p.parts[0] if p.parts[0] in (FRAMEWORKS_DIR, ANSWERS_DIR) else None
 
+
+#: What a history point without a score shows as its headline.
+NOT_SCORED = "not scored"
+#: What the timeline covers, for readers.
+SCOPE = "every commit that changed the answer file, on the main line and on every branch merged into it"
 
 #: below this many answer blobs to parse, one process is faster than a pool
 PARALLEL_MIN_JOBS = 400
@@ -75,7 +89,9 @@ def _evaluate(job: Job) -> Outcome:
     scores: dict[tuple[str, str, frozenset[tuple[str, str]]], tuple[int | None, float | None, str]] = _WORK["scores"]  # type: ignore[assignment]
     team, problems = cache.team(path, sha, blobs[sha], fw_at, signature)
     if team is None:
-        return None, str(problems[0]) if problems else "", ()
+        errors = [p for p in problems if p.severity == "error"] or list(problems)
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return None, f"{errors[0]}{more}" if errors else "", ()
     out = []
     for fid in sorted(team.frameworks):
         if fid not in wanted or fid not in fw_at:
@@ -121,76 +137,79 @@ def collect_history(root: Path, frameworks: Mapping[str, Framework]) -> History:
     notes: list[str] = []
     noted: set[str] = set()
 
-    def skip(path: str, sha: str, commit: str, why: str) -> None:
-        if sha not in noted:
-            noted.add(sha)
-            notes.append(f"{path} at {commit[:10]}: {why} (skipped)")
+    def too_big(sha: str) -> str:
+        return f"file is {sizes.get(sha, 0):,} bytes; the limit is {MAX_FILE_BYTES:,}"
 
-    # 1. replay the log: the frameworks at each commit, and which answer blobs each commit brought
-    fw_files: dict[str, str] = {}
-    signature: tuple[tuple[str, str], ...] = ()
+    # 1. replay the log: the frameworks at each commit (its first parent's, plus what it changed),
+    #    and which answer blobs each commit brought
+    files_at: dict[str, dict[str, str]] = {}  # commit -> framework path -> blob
     by_signature: dict[tuple[tuple[str, str], ...], tuple[dict[str, Framework], dict[str, str]]] = {(): ({}, {})}
     plan: list[tuple[str, dt.datetime, list[Job]]] = []
     for commit in commits:
-        jobs: list[Job] = []
-        framework_changed = False
+        parent = files_at.get(commit.parents[0]) if commit.parents else None
+        fw_files = dict(parent) if parent is not None else {}
+        answer_changes = []
         for ch in commit.changes:
             kind = _tracked(ch.path)
             if kind == FRAMEWORKS_DIR:
-                framework_changed = True
                 if ch.new == ZERO_SHA:
                     fw_files.pop(ch.path, None)
                 else:
                     fw_files[ch.path] = ch.new
             elif kind == ANSWERS_DIR and ch.new != ZERO_SHA:
-                jobs.append((ch.path, ch.new, signature))
-        if framework_changed:
-            signature = tuple(sorted(fw_files.items()))
-            if signature not in by_signature:
-                fw_at: dict[str, Framework] = {}
-                fw_sha: dict[str, str] = {}
-                for path, sha in signature:
-                    data = blobs.get(sha)
-                    if data is None:
-                        skip(path, sha, commit.sha, f"file is {sizes.get(sha, 0):,} bytes; the limit is {MAX_FILE_BYTES:,}")
-                        continue
+                answer_changes.append((ch.path, ch.new))
+        files_at[commit.sha] = fw_files
+        signature = tuple(sorted(fw_files.items()))
+        if signature not in by_signature:
+            fw_at: dict[str, Framework] = {}
+            fw_sha: dict[str, str] = {}
+            for path, sha in signature:
+                data = blobs.get(sha)
+                if data is None:
+                    why = too_big(sha)
+                else:
                     fw, problems = cache.framework(path, sha, data)
-                    if fw is None or fw.id in fw_at:
-                        why = problems[0] if problems else "duplicate framework id"
-                        skip(path, sha, commit.sha, f"not a valid framework ({why})")
+                    if fw is not None and fw.id not in fw_at:
+                        fw_at[fw.id] = fw
+                        fw_sha[fw.id] = sha
                         continue
-                    fw_at[fw.id] = fw
-                    fw_sha[fw.id] = sha
-                by_signature[signature] = (fw_at, fw_sha)
-            jobs = [(path, sha, signature) for path, sha, _ in jobs]
-        kept = []
-        for path, sha, sig in jobs:
-            if sha in blobs:
-                kept.append((path, sha, sig))
-            else:
-                skip(path, sha, commit.sha, f"file is {sizes.get(sha, 0):,} bytes; the limit is {MAX_FILE_BYTES:,}")
-        plan.append((commit.sha, commit.date, kept))
+                    why = f"not a valid framework ({problems[0] if problems else 'duplicate framework id'})"
+                if sha not in noted:
+                    noted.add(sha)
+                    notes.append(f"{path} at {commit.sha[:10]}: {why}; the answers of that time are scored without it")
+            by_signature[signature] = (fw_at, fw_sha)
+        plan.append((commit.sha, commit.date, [(path, sha, signature) for path, sha in answer_changes]))
 
     # 2. parse and score each distinct (answer blob, frameworks) once
     _WORK.update(blobs=blobs, frameworks=by_signature, wanted=frameworks, cache=cache, scores={})
     try:
-        outcomes = _run_jobs(list(dict.fromkeys(job for _, _, jobs in plan for job in jobs)))
+        outcomes = _run_jobs(list(dict.fromkeys(job for _, _, jobs in plan for job in jobs if job[1] in blobs)))
     finally:
         _WORK.clear()
 
-    # 3. the points, in commit order
-    last_blob: dict[str, str] = {}
-    points: dict[str, list[HistoryPoint]] = {}
-    for sha_commit, date, jobs in plan:
+    # 3. the points, oldest first (commit date, then parents before children)
+    found: list[tuple[dt.datetime, int, str, str, list[HistoryPoint]]] = []  # date, order, team, blob, points
+    for order, (sha_commit, date, jobs) in enumerate(plan):
         for job in jobs:
-            team_id, problem, scored = outcomes[job]
             path, sha, _ = job
+            if job in outcomes:
+                team_id, problem, scored = outcomes[job]
+            else:
+                team_id, problem, scored = None, too_big(sha), ()
             if team_id is None:
-                skip(path, sha, sha_commit, f"not valid at that commit ({problem})" if problem else "not valid at that commit")
-                continue
-            if last_blob.get(team_id) == sha:  # moved, not changed
-                continue
-            last_blob[team_id] = sha
-            for fid, level, percent, headline in scored:
-                points.setdefault(team_id, []).append(HistoryPoint(sha_commit, date, fid, level, percent, headline))
-    return History(MappingProxyType({t: tuple(p) for t, p in sorted(points.items())}), True, shallow, tuple(notes))
+                team_id = PurePosixPath(path).stem  # a team's file is named after its id
+                if not TEAM_ID.match(team_id):
+                    continue
+                points = [HistoryPoint(sha_commit, date, "", None, None, NOT_SCORED, problem or "not a valid answer file")]
+            else:
+                points = [HistoryPoint(sha_commit, date, fid, level, pct, headline) for fid, level, pct, headline in scored]
+            found.append((date, order, team_id, sha, points))
+    found.sort(key=lambda f: (f[0], f[1]))
+    last_blob: dict[str, str] = {}
+    by_team: dict[str, list[HistoryPoint]] = {}
+    for _, _, team_id, sha, points in found:
+        if last_blob.get(team_id) == sha:  # moved, or merged from the branch it was made on: not changed
+            continue
+        last_blob[team_id] = sha
+        by_team.setdefault(team_id, []).extend(points)
+    return History(MappingProxyType({t: tuple(p) for t, p in sorted(by_team.items())}), True, shallow, tuple(notes))

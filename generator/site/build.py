@@ -205,7 +205,7 @@ def _write_history(history: Any, project: Project, site: Path) -> None:
         return
     out = site / "history"
     out.mkdir(parents=True, exist_ok=True)
-    fields = ["team", "commit", "date", "framework", "level", "percent", "headline"]
+    fields = ["team", "commit", "date", "framework", "level", "percent", "headline", "problem"]
     for team in project.teams:
         rows = pages.history_rows(history, team.id)
         buf = io.StringIO()

@@ -481,11 +481,14 @@ def history_context(org: Org, team: Team) -> dict[str, Any]:
     h = org.history
     page = links.team_page(team.id)
     if h is None or not getattr(h, "available", False):
-        return {"available": False, "chart": Markup(""), "shallow": False, "points": 0}
+        return {"available": False, "chart": Markup(""), "shallow": False, "points": 0, "unscored": []}
     points = h.points.get(team.id, ())
     series = []
     by_fw: dict[str, list[tuple[dt.datetime, float]]] = {}
+    unscored = [{"date": p.date.date().isoformat(), "commit": p.commit[:10], "problem": p.problem} for p in points if p.problem]
     for p in points:
+        if p.problem:
+            continue
         value = _history_value(org.project.frameworks.get(p.framework), p.level, p.percent)
         if value is not None:
             by_fw.setdefault(p.framework, []).append((p.date, value))
@@ -496,6 +499,9 @@ def history_context(org: Org, team: Team) -> dict[str, Any]:
         "available": True,
         "shallow": bool(getattr(h, "shallow", False)),
         "points": len(points),
+        "changes": len({p.commit for p in points}),
+        "last": points[-1].date.date().isoformat() if points else "",
+        "unscored": unscored,
         "chart": charts.history(series, f"{team.name}: score over time") if series else Markup(""),
         "csv": org.urls.href(links.team_history(team.id, "csv"), page),
         "json": org.urls.href(links.team_history(team.id, "json"), page),
@@ -515,6 +521,7 @@ def history_rows(history: Any, team_id: str) -> list[dict[str, Any]]:
             "level": p.level,
             "percent": None if p.percent is None else round(p.percent, 2),
             "headline": p.headline,
+            "problem": p.problem,
         }
         for p in history.points.get(team_id, ())
     ]
