@@ -79,6 +79,17 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
     return codeowners_command(args)
 
 
+def _points(text: str) -> float:
+    """A number of percentage points (``5``, ``2.5``), for ``--max-drop``."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a number of percentage points (e.g. 5)") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 100 percentage points")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="maturity",
@@ -128,12 +139,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave the answers' assessed dates as they are (default: the answers that change are dated today)",
     )
 
-    p = add("diff", cmd_diff, "Maturity changes between two git revisions, as Markdown for a pull request.")
+    p = add("diff", cmd_diff, "Maturity changes between two git revisions: text on a terminal, Markdown for a pull request.")
     p.add_argument("base", nargs="?", default=None, help="base revision (default: merge-base with the main branch)")
     p.add_argument("head", nargs="?", default=None, help="head revision (default: the working tree)")
-    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default=None,
+        help="text (readable in a terminal), markdown (the pull-request comment) or json "
+        "(default: text when printing to a terminal, else markdown)",
+    )
     p.add_argument("--main-branch", default=None, help="branch to compare with (default: main, else master)")
-    p.add_argument("--fail-on-regression", action="store_true", help="exit 1 when any team's maturity goes down")
+    p.add_argument(
+        "--fail-on-regression",
+        action="store_true",
+        help="exit 1 when any team's maturity goes down: a lower level, a required set no longer met, "
+        "or a percentage drop larger than --max-drop",
+    )
+    p.add_argument(
+        "--max-drop",
+        type=_points,
+        default=None,
+        metavar="N",
+        help="a fall of the weighted percentage by more than N percentage points is a regression too "
+        "(e.g. 5; default: percentage drops alone are not)",
+    )
+    p.add_argument(
+        "--site-url",
+        default=None,
+        help="the published site's address, to link teams and statements to their pages (default: site_url in mkdocs.yml)",
+    )
     p.add_argument(
         "--full-output",
         type=Path,

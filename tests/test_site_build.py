@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import types
 from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path

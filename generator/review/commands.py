@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from generator.fsio import write_atomic
 from generator.problems import MaturityError
@@ -11,7 +12,7 @@ from generator.project import find_root, load_valid_project
 from generator.review import codeowners
 from generator.review.diff import compare
 from generator.review.gitrepo import Git
-from generator.review.render import json_text, markdown
+from generator.review.render import NO_LINKS, SiteLinks, json_text, markdown, text
 from generator.review.snapshot import ParseCache, list_revision, list_worktree, load_pair
 
 MAIN_BRANCHES = ("main", "origin/main", "master", "origin/master")
@@ -29,6 +30,20 @@ def default_base(git: Git, main_branch: str | None, head: str) -> tuple[str, str
     if main_branch:
         raise MaturityError(f"`{main_branch}` is not a branch or revision in this repository")
     raise MaturityError("no `main` or `master` branch found; name the base revision, e.g. `maturity diff origin/develop`")
+
+
+def site_links(root: Path, site_url: str | None) -> SiteLinks:
+    """Where the site is published: ``--site-url``, else ``site_url`` in mkdocs.yml; no links when neither says."""
+    from generator.site.mkdocs_config import published_at
+
+    try:
+        configured, directory_urls = published_at(root)
+    except MaturityError:  # a broken mkdocs.yml is for `maturity build` to report; the diff goes on without links
+        configured, directory_urls = "", True
+    url = site_url if site_url is not None else configured
+    if not url.startswith(("https://", "http://")):
+        return NO_LINKS
+    return SiteLinks(url, directory_urls)
 
 
 def diff_command(args: argparse.Namespace) -> int:
@@ -49,11 +64,16 @@ def diff_command(args: argparse.Namespace) -> int:
         label, base_sha = args.base, git.resolve(args.base)
     base = list_revision(git, label, base_sha)
     before, after = load_pair(base, head, ParseCache())
-    diff = compare(before, after)
-    sys.stdout.write(json_text(diff) if args.format == "json" else markdown(diff))
+    diff = compare(before, after, getattr(args, "max_drop", None))
+    fmt = args.format or ("text" if sys.stdout.isatty() else "markdown")
+    links = site_links(root, getattr(args, "site_url", None)) if fmt != "json" else NO_LINKS
+    if fmt == "json":
+        sys.stdout.write(json_text(diff))
+    else:
+        sys.stdout.write(text(diff, links) if fmt == "text" else markdown(diff, links=links))
     sys.stdout.flush()
     if getattr(args, "full_output", None):
-        full = json_text(diff) if args.format == "json" else markdown(diff, full=True)
+        full = json_text(diff) if fmt == "json" else markdown(diff, full=True, links=links)
         write_atomic(args.full_output, full)
     if diff.regressions:
         listed = ", ".join(f"{t} ({f})" for t, f in diff.regressions)

@@ -49,6 +49,16 @@ class StatementChange:
     note: str  # the note after the change
     old_note: str
     evidence_changed: bool = False
+    evidence: tuple[str, ...] = ()  # the evidence links after the change
+    old_evidence: tuple[str, ...] = ()
+
+    @property
+    def evidence_added(self) -> tuple[str, ...]:
+        return tuple(e for e in self.evidence if e not in self.old_evidence)
+
+    @property
+    def evidence_removed(self) -> tuple[str, ...]:
+        return tuple(e for e in self.old_evidence if e not in self.evidence)
 
 
 @dataclass(frozen=True)
@@ -121,9 +131,11 @@ class Diff:
     teams: tuple[TeamChange, ...]
     frameworks: tuple[FrameworkChange, ...]
 
+    max_drop: float | None = None  # the largest percentage drop that is not a regression (None: drops are not)
+
     @property
     def regressions(self) -> tuple[tuple[str, str], ...]:
-        """(team, framework) pairs whose level or required-set status went down."""
+        """(team, framework) pairs whose level or required-set status went down (or percentage, past ``max_drop``)."""
         return tuple((t.team, f.framework) for t in self.teams for f in t.frameworks if f.regression)
 
     @property
@@ -172,12 +184,17 @@ def direction(before: Standing | None, after: Standing | None) -> int:
     return SAME
 
 
-def is_regression(before: Standing | None, after: Standing | None) -> bool:
-    """The level went down, or a required set that was met is no longer met."""
+def is_regression(before: Standing | None, after: Standing | None, max_drop: float | None = None) -> bool:
+    """The level went down, or a required set that was met is no longer met, or (when ``max_drop`` is
+    given) the weighted percentage fell by more than ``max_drop`` percentage points."""
     if before is None:
         return False
     if before.level is not None and (after is None or after.level is None or after.level < before.level):
         return True
+    if max_drop is not None and before.percent is not None:
+        after_pct = after.percent if after is not None and after.percent is not None else 0.0
+        if before.percent - after_pct > max_drop + 1e-9:
+            return True
     met_after = {r.name for r in after.required if r.met} if after is not None else set()
     return any(r.met and r.name not in met_after for r in before.required)
 
@@ -202,13 +219,19 @@ def _statement_changes(fw: Framework, old: Mapping[str, Answer], new: Mapping[st
                 b.note if b else "",
                 a.note if a else "",
                 (a.evidence if a else ()) != (b.evidence if b else ()),
+                b.evidence if b else (),
+                a.evidence if a else (),
             )
         )
     return tuple(changes)
 
 
 def _deltas(
-    base_fw: Mapping[str, Framework], head_fw: Mapping[str, Framework], before: Team | None, after: Team | None
+    base_fw: Mapping[str, Framework],
+    head_fw: Mapping[str, Framework],
+    before: Team | None,
+    after: Team | None,
+    max_drop: float | None = None,
 ) -> tuple[FrameworkDelta, ...]:
     out = []
     ids = list(dict.fromkeys([*(after.frameworks if after else ()), *(before.frameworks if before else ())]))
@@ -228,7 +251,7 @@ def _deltas(
         dirn = direction(st_b, st_a)
         # a framework that is new or gone on one side moves every team; that is not the team's regression
         both = fw_b is not None and fw_a is not None and before is not None and after is not None
-        regression = both and is_regression(st_b, st_a)
+        regression = both and is_regression(st_b, st_a, max_drop)
         out.append(FrameworkDelta(fid, fw.title, st_b, st_a, dirn, regression, stmts))
     return tuple(out)
 
@@ -265,8 +288,11 @@ def _framework_change(fid: str, old: Framework | None, new: Framework | None) ->
 
 
 # -- the whole diff -----------------------------------------------------------------------
-def compare(base: Snapshot, head: Snapshot) -> Diff:
-    """What changed in maturity from ``base`` to ``head``."""
+def compare(base: Snapshot, head: Snapshot, max_drop: float | None = None) -> Diff:
+    """What changed in maturity from ``base`` to ``head``.
+
+    A drop of the weighted percentage by more than ``max_drop`` points is a regression too.
+    """
     frameworks = []
     for fid in sorted(set(base.frameworks) | set(head.frameworks)):
         if base.framework_shas.get(fid) != head.framework_shas.get(fid):
@@ -296,7 +322,7 @@ def compare(base: Snapshot, head: Snapshot) -> Diff:
                 team_notes.append(f"file moved from `{before.path}` to `{after.path}`")
             if before.name != after.name:
                 team_notes.append(f"name changed from \u201c{before.name}\u201d")
-            deltas = _deltas(base.frameworks, head.frameworks, before, after)
+            deltas = _deltas(base.frameworks, head.frameworks, before, after, max_drop)
             if deltas or team_notes:
                 changes.append(TeamChange(tid, after.name, CHANGED, before.path, after.path, deltas, tuple(team_notes)))
         elif after is not None:
@@ -317,4 +343,4 @@ def compare(base: Snapshot, head: Snapshot) -> Diff:
     def side(s: Snapshot) -> Side:
         return Side(s.listing.revision, s.listing.sha, len(s.listing.answers), tuple(s.problems.sorted()))
 
-    return Diff(side(base), side(head), tuple(changes), tuple(frameworks))
+    return Diff(side(base), side(head), tuple(changes), tuple(frameworks), max_drop)

@@ -1,19 +1,38 @@
-"""Rendering a :class:`~generator.review.diff.Diff` as a pull-request comment (Markdown) or JSON.
+"""Rendering a :class:`~generator.review.diff.Diff` as a pull-request comment (Markdown), plain text
+for a terminal, or JSON.
 
 Every piece of user text (team names, notes, statement text, file names) is escaped
-for both HTML and Markdown, so a note can never inject markup, links or mentions
-into the comment.
+for both HTML and Markdown in the comment, so a note can never inject markup, links or
+mentions into it. The plain-text form prints text as written (the command line escapes
+control characters in everything it prints). When the site's address is known, teams
+and statements link to their pages on the site.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from generator.problems import Problem
-from generator.review.diff import ADDED, CHANGED, DOWN, REMOVED, UNREADABLE, UP, Diff, FrameworkChange, Side, Standing, TeamChange
+from generator.review.diff import (
+    ADDED,
+    CHANGED,
+    DOWN,
+    REMOVED,
+    UNREADABLE,
+    UP,
+    Diff,
+    FrameworkChange,
+    Side,
+    Standing,
+    StatementChange,
+    TeamChange,
+)
 from generator.rules import RULES
+from generator.site import links as site_links
 
 #: The hidden first line CI looks for to update its one comment instead of adding another.
 MARKER = "<!-- maturity-diff -->"
@@ -28,6 +47,29 @@ TRUNCATED = (
 )
 ARROWS = {UP: "▲", DOWN: "▼"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~-])")
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """Addresses of the published site's pages; no links when ``site_url`` is empty."""
+
+    site_url: str = ""
+    directory_urls: bool = True
+
+    def _page(self, src: str) -> str:
+        if not self.site_url:
+            return ""
+        url = self.site_url.rstrip("/") + "/" + site_links.Urls(self.directory_urls).url(src)
+        return quote(url, safe=":/#?&=%~+,;@!$'*")
+
+    def team(self, team_id: str) -> str:
+        return self._page(site_links.team_page(team_id))
+
+    def framework(self, framework_id: str) -> str:
+        return self._page(site_links.framework_page(framework_id))
+
+
+NO_LINKS = SiteLinks()
 
 
 def escape(text: str) -> str:
@@ -55,23 +97,28 @@ def side_label(side: Side) -> str:
     return f"{code(name)} ({short(side.commit)})"
 
 
-def standing_text(st: Standing | None) -> str:
+def standing_text(st: Standing | None, esc: Any = escape) -> str:
     """One table cell: headline, then the percentage and required sets when the headline is not them."""
     if st is None:
         return "—"
-    parts = [escape(st.headline)]
+    parts = [esc(st.headline)]
     figure = RULES[st.headline_kind].headline_figure
     if st.percent is not None and figure != "percent":
         parts.append(f"{st.percent:.0f}%")
     for i, req in enumerate(st.required):
         if i == 0 and figure == "required":
             continue
-        parts.append(f"{escape(req.name)} {'✓' if req.met else f'{req.met_count}/{req.total}'}")
+        parts.append(f"{esc(req.name)} {'✓' if req.met else f'{req.met_count}/{req.total}'}")
     return " · ".join(parts)
 
 
-def _team_cell(t: TeamChange) -> str:
-    cell = f"{escape(t.name)} {code(t.team)}"
+def _link(label: str, url: str) -> str:
+    """``label`` (already Markdown) linked to ``url`` when there is one."""
+    return f"[{label}]({url.replace('(', '%28').replace(')', '%29')})" if url else label
+
+
+def _team_cell(t: TeamChange, links: SiteLinks = NO_LINKS) -> str:
+    cell = f"{_link(escape(t.name), links.team(t.team))} {code(t.team)}"
     if t.kind == UNREADABLE:
         cell += " (unreadable)"
     return cell
@@ -98,7 +145,7 @@ def _summary_line(diff: Diff) -> str:
     return f"{side_label(diff.base)} → {side_label(diff.head)}: " + ", ".join(parts) + "."
 
 
-def _table(diff: Diff, limit: int) -> list[str]:
+def _table(diff: Diff, limit: int, links: SiteLinks = NO_LINKS) -> list[str]:
     rows = ["|  | Team | Framework | Before | After |", "|---|---|---|---|---|"]
     count = 0
     total = sum(max(1, len(t.frameworks)) for t in diff.teams)
@@ -106,12 +153,13 @@ def _table(diff: Diff, limit: int) -> list[str]:
         if not t.frameworks:
             if count < limit:
                 what = "file moved" if t.path_before != t.path_after else "details below"
-                rows.append(f"| = | {_team_cell(t)} | {what} | | |")
+                rows.append(f"| = | {_team_cell(t, links)} | {what} | | |")
             count += 1
         for f in t.frameworks:
             if count < limit:
                 rows.append(
-                    f"| {_mark(f.direction, f.regression, t.kind)} | {_team_cell(t)} | {escape(f.title)} "
+                    f"| {_mark(f.direction, f.regression, t.kind)} | {_team_cell(t, links)} "
+                    f"| {_link(escape(f.title), links.framework(f.framework))} "
                     f"| {standing_text(f.before)} | {standing_text(f.after)} |"
                 )
             count += 1
@@ -121,25 +169,26 @@ def _table(diff: Diff, limit: int) -> list[str]:
     return rows
 
 
-def _framework_line(c: FrameworkChange) -> str:
-    head = f"- **{escape(c.title)}** {code(c.framework)}"
+def _framework_line(c: FrameworkChange, plain: bool = False) -> str:
+    esc, cd = (_plain, str) if plain else (escape, code)
+    head = f"{esc(c.title)} ({c.framework})" if plain else f"- **{escape(c.title)}** {code(c.framework)}"
     if c.kind == ADDED:
         return head + " added"
     if c.kind == REMOVED:
         return head + " removed"
     details = []
     if c.version_before != c.version_after:
-        details.append(f"version {escape(c.version_before or '')} → {escape(c.version_after or '')}")
+        details.append(f"version {esc(c.version_before or '')} → {esc(c.version_after or '')}")
 
     def lv(n: int | None) -> str:
         return "" if n is None else f" (level {n})"
 
     if c.added:
-        details.append("added " + ", ".join(code(m.id) + lv(m.after) for m in c.added))
+        details.append("added " + ", ".join(cd(m.id) + lv(m.after) for m in c.added))
     if c.removed:
-        details.append("removed " + ", ".join(code(m.id) + lv(m.before) for m in c.removed))
+        details.append("removed " + ", ".join(cd(m.id) + lv(m.before) for m in c.removed))
     if c.relevelled:
-        details.append("re-levelled " + ", ".join(f"{code(m.id)} ({m.before} → {m.after})" for m in c.relevelled))
+        details.append("re-levelled " + ", ".join(f"{cd(m.id)} ({m.before} → {m.after})" for m in c.relevelled))
     if c.rules_changed:
         details.append("scoring changed (rules, scale, levels or weights)")
     if c.reworded:
@@ -151,11 +200,23 @@ def _answer(value: str | None) -> str:
     return "not assessed" if value is None else escape(value)
 
 
-def _details(t: TeamChange) -> list[str]:
+def _evidence_md(s: StatementChange) -> str:
+    """The evidence links a change added and removed, as code (links from answer files are not made clickable)."""
+    parts = []
+    if s.evidence_added:
+        parts.append("evidence: " + ", ".join(code(e) for e in s.evidence_added))
+    if s.evidence_removed:
+        parts.append("evidence removed: " + ", ".join(code(e) for e in s.evidence_removed))
+    return "; ".join(parts)
+
+
+def _details(t: TeamChange, links: SiteLinks = NO_LINKS) -> list[str]:
     n = t.statement_count
     notes = list(t.notes)
     changed = f"{n} statement{'s' if n != 1 else ''} changed"
     out = ["<details>", f"<summary>{escape(t.name)} ({code(t.team)}): {changed}</summary>", ""]
+    if links.team(t.team):
+        out += [f"Team page: {_link(escape(t.name), links.team(t.team))}", ""]
     for note in notes:
         out.append(f"- {_note(note)}")
     if notes:
@@ -173,9 +234,11 @@ def _details(t: TeamChange) -> list[str]:
                 note = escape(s.note)
                 if s.old_note and s.old_note != s.note:
                     note = (note + " " if note else "") + f"(was: {escape(s.old_note)})"
-                if s.evidence_changed:
-                    note = (note + " " if note else "") + "(evidence changed)"
-                out.append(f"| {code(s.id)} {escape(s.text)} | {_answer(s.before)} | {_answer(s.after)} | {note} |")
+                evidence = _evidence_md(s)
+                if evidence:
+                    note = (note + " " if note else "") + f"({evidence})"
+                statement = _link(code(s.id), links.framework(f.framework))
+                out.append(f"| {statement} {escape(s.text)} | {_answer(s.before)} | {_answer(s.after)} | {note} |")
             out.append("")
     out.append("</details>")
     out.append("")
@@ -198,8 +261,10 @@ def _problems(diff: Diff, full: bool = False) -> list[str]:
     for name, side in (("base", diff.base), ("head", diff.head)):
         if not side.problems:
             continue
-        out.append(f"<details><summary>⚠️ {len(side.problems)} problem{'s' if len(side.problems) != 1 else ''} "
-                   f"at the {name} revision ({side_label(side)}): those files were skipped</summary>")
+        out.append(
+            f"<details><summary>⚠️ {len(side.problems)} problem{'s' if len(side.problems) != 1 else ''} "
+            f"at the {name} revision ({side_label(side)}): those files were skipped</summary>"
+        )
         out.append("")
         shown = side.problems if full else side.problems[:100]
         out.extend(f"- {_problem(p, full)}" for p in shown)
@@ -211,7 +276,7 @@ def _problems(diff: Diff, full: bool = False) -> list[str]:
     return out
 
 
-def markdown(diff: Diff, full: bool = False) -> str:
+def markdown(diff: Diff, full: bool = False, links: SiteLinks = NO_LINKS) -> str:
     """The pull-request comment: marker, summary table, framework changes, collapsed details, problems.
 
     The comment is at most :data:`MAX_COMMENT` characters whatever the change (else it ends with a
@@ -227,7 +292,7 @@ def markdown(diff: Diff, full: bool = False) -> str:
     lines.append(_summary_line(diff))
     lines.append("")
     if diff.teams:
-        lines.extend(_table(diff, len(diff.teams) * 100 if full else MAX_ROWS))
+        lines.extend(_table(diff, len(diff.teams) * 100 if full else MAX_ROWS, links))
         lines.append("")
     if diff.frameworks:
         lines.append("**Framework changes** (these can move every team):")
@@ -246,7 +311,7 @@ def markdown(diff: Diff, full: bool = False) -> str:
     for t in diff.teams:
         if not t.statement_count:
             continue
-        block = _details(t)
+        block = _details(t, links)
         size += sum(len(x) + 1 for x in block)
         if limit is not None and size > limit:
             lines.extend(["… more details did not fit in a comment; run `maturity diff` locally for all of them.", ""])
@@ -279,6 +344,77 @@ def fit(lines: list[str], limit: int | None) -> str:
         kept.pop()  # no half table: the pointer must not become a table row
     kept += ["", *(["</details>"] * max(0, min(open_details, 20)))]
     return ("\n".join(kept).rstrip("\n") + "\n" + tail)[:limit]
+
+
+# -- plain text (a terminal) ---------------------------------------------------------------
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _plain_side(side: Side) -> str:
+    if side.commit is None:
+        return "the working tree"
+    name = side.revision
+    if name == side.commit or side.commit.startswith(name):
+        return short(side.commit)
+    return f"{name} ({short(side.commit)})"
+
+
+def _plain_mark(direction: int, regression: bool, kind: str = "") -> str:
+    return _mark(direction, regression, kind).replace("regression", "REGRESSION")
+
+
+def text(diff: Diff, links: SiteLinks = NO_LINKS) -> str:
+    """The diff for a person at a terminal: the same content as the comment, without any markup."""
+    out = [f"Maturity changes: {_plain_side(diff.base)} -> {_plain_side(diff.head)}"]
+    if not diff.changed:
+        out.append("No maturity change.")
+    else:
+        n, regressions, k = len(diff.teams), len(diff.regressions), len(diff.frameworks)
+        parts = [f"{n} team{'s' if n != 1 else ''} changed"]
+        if regressions:
+            parts.append(f"{regressions} regression{'s' if regressions != 1 else ''}")
+        if k:
+            parts.append(f"{k} framework{'s' if k != 1 else ''} changed")
+        out.append(", ".join(parts) + ".")
+    if diff.frameworks:
+        out += ["", "Framework changes (these can move every team):"]
+        for c in diff.frameworks:
+            out.append("  " + _framework_line(c, plain=True))
+    for t in diff.teams:
+        out.append("")
+        head = f"{_plain(t.name)} ({t.team})"
+        if t.kind in (ADDED, REMOVED, UNREADABLE):
+            head += f" [{t.kind}]"
+        url = links.team(t.team)
+        out.append(head + (f"  {url}" if url else ""))
+        for note in t.notes:
+            out.append(f"  {_plain(note.replace('`', ''))}")
+        if not t.frameworks and t.path_before != t.path_after and not t.notes:
+            out.append("  file moved")
+        for f in t.frameworks:
+            mark = _plain_mark(f.direction, f.regression, t.kind)
+            before, after = standing_text(f.before, _plain), standing_text(f.after, _plain)
+            out.append(f"  {mark} {_plain(f.title)}: {before} -> {after}")
+            width = max((len(s.id) for s in f.statements), default=0)
+            for s in f.statements:
+                answer = f"{s.before or 'not assessed'} -> {s.after or 'not assessed'}"
+                out.append(f"      {s.id.ljust(width)}  {answer}  {_plain(s.text)}")
+                pad = " " * (width + 8)
+                if s.note and s.note != s.old_note:
+                    out.append(f"{pad}note: {_plain(s.note)}")
+                if s.old_note and s.old_note != s.note:
+                    out.append(f"{pad}was: {_plain(s.old_note)}")
+                for e in s.evidence_added:
+                    out.append(f"{pad}evidence: {_plain(e)}")
+                for e in s.evidence_removed:
+                    out.append(f"{pad}evidence removed: {_plain(e)}")
+    for name, side in (("base", diff.base), ("head", diff.head)):
+        if side.problems:
+            n = len(side.problems)
+            out += ["", f"{n} problem(s) at the {name} revision ({_plain_side(side)}); those files were skipped:"]
+            out += [f"  {p.where}: {_plain(p.message)}" for p in side.problems]
+    return "\n".join(out) + "\n"
 
 
 # -- JSON --------------------------------------------------------------------------------
@@ -337,6 +473,8 @@ def to_json(diff: Diff) -> dict[str, Any]:
                                 "note": s.note,
                                 "previous_note": s.old_note,
                                 "evidence_changed": s.evidence_changed,
+                                "evidence": list(s.evidence),
+                                "previous_evidence": list(s.old_evidence),
                             }
                             for s in f.statements
                         ],

@@ -79,3 +79,13 @@ def config_source(root: Path, *, offline: bool = False) -> ConfigSource:
         extra["polyfills"] = [*extra.get("polyfills", []), WORKER_SHIM]
         overrides["extra"] = extra
     return ConfigSource(path, overrides)
+
+
+def published_at(root: Path) -> tuple[str, bool]:
+    """The site's address (``site_url``, "" when not set) and whether its pages are ``name/`` URLs."""
+    source = config_source(root)
+    config = {**_read(source.path), **source.overrides}
+    url = config.get("site_url")
+    return (url if isinstance(url, str) and url.startswith(("https://", "http://")) else ""), bool(
+        config.get("use_directory_urls", True)
+    )
