@@ -15,7 +15,7 @@ from generator.problems import Problems
 from generator.site.links import reserved_team_id
 from generator.yamlsource import Invalid, Reader, read_document, suggest
 
-TEAM_KEYS = ("$schema", "team", "name", "group", "owners", "description", "frameworks")
+TEAM_KEYS = ("$schema", "team", "name", "group", "owners", "description", "use-inferred", "frameworks", "practices")
 FRAMEWORK_KEYS = ("target", "assessed", "answers")
 ANSWER_KEYS = ("answer", "note", "evidence", "assessed")
 _PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
@@ -25,10 +25,18 @@ MAX_NOTE = 4000
 
 
 class _AnswerReader(Reader):
-    def __init__(self, path: str, problems: Problems, frameworks: Mapping[str, Framework], today: dt.date | None) -> None:
+    def __init__(
+        self,
+        path: str,
+        problems: Problems,
+        frameworks: Mapping[str, Framework],
+        today: dt.date | None,
+        catalogue: Framework | None = None,
+    ) -> None:
         super().__init__(path, problems)
         self.frameworks = frameworks
         self.today = today or dt.date.today()
+        self.catalogue = catalogue
 
     def team(self, root: Node, file_stem: str) -> Team:
         keys = self.mapping(root, "answer file", TEAM_KEYS, ("team", "name"))
@@ -62,7 +70,41 @@ class _AnswerReader(Reader):
                     frameworks[fid] = self.framework_answers(fw, value_node)
                 except Invalid:
                     continue
-        return Team(tid, name, group, owners, description, MappingProxyType(frameworks), self.path, id_node.start_mark.line + 1)
+        practices = self.practices(keys["practices"]) if "practices" in keys else None
+        use_inferred = self.use_inferred(keys["use-inferred"][1]) if "use-inferred" in keys else {}
+        return Team(
+            tid,
+            name,
+            group,
+            owners,
+            description,
+            MappingProxyType(frameworks),
+            self.path,
+            id_node.start_mark.line + 1,
+            practices,
+            MappingProxyType(use_inferred),
+        )
+
+    def practices(self, nodes: tuple[Node, Node]) -> FrameworkAnswers | None:
+        """Answers to the practice catalogue, read like a framework's answers."""
+        if self.catalogue is None:
+            message = "`practices` answers the practice catalogue, but this repository has no `crosswalk/practices.yaml`"
+            self.error(nodes[0], message)
+            return None
+        try:
+            return self.framework_answers(self.catalogue, nodes[1])
+        except Invalid:
+            return None
+
+    def use_inferred(self, node: Node) -> dict[str, tuple[int, int]]:
+        """Framework ids whose official level counts inferred answers, with where each was written."""
+        chosen: dict[str, tuple[int, int]] = {}
+        for item, fid in self.pairs(self.sequence(node, "use-inferred"), lambda n: self.text(n, "framework id")):
+            if fid not in self.frameworks:
+                self.error(item, f"unknown framework `{fid}` in use-inferred{suggest(fid, sorted(self.frameworks))}")
+                continue
+            chosen[fid] = (item.start_mark.line + 1, item.start_mark.column + 1)
+        return chosen
 
     def framework_answers(self, fw: Framework, node: Node) -> FrameworkAnswers:
         keys = self.mapping(node, f"answers for `{fw.id}`", FRAMEWORK_KEYS)
@@ -164,15 +206,17 @@ def read_team(
     display: str | None = None,
     data: bytes | None = None,
     today: dt.date | None = None,
+    catalogue: Framework | None = None,
 ) -> Team | None:
     """Parse one answer file (or ``data``, its bytes); None when it has errors (all recorded in ``problems``).
 
     ``today`` (default: the system date) is what an ``assessed`` date may not be after.
+    ``catalogue`` is the practice catalogue (as a framework) that a ``practices:`` block answers.
     """
     return read_document(
         path,
         problems,
         display,
         data,
-        lambda name, local, root: _AnswerReader(name, local, frameworks, today).team(root, path.stem),
+        lambda name, local, root: _AnswerReader(name, local, frameworks, today, catalogue).team(root, path.stem),
     )

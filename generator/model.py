@@ -296,3 +296,7 @@ class Team:
     frameworks: Mapping[str, FrameworkAnswers]
     path: str = ""
     line: int = 0
+    #: Answers to the practice catalogue (crosswalk), if the team gave any.
+    practices: FrameworkAnswers | None = None
+    #: Frameworks whose official level counts inferred answers: framework id -> (line, col) of the opt-in.
+    use_inferred: Mapping[str, tuple[int, int]] = field(default_factory=lambda: MappingProxyType({}))

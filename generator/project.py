@@ -9,6 +9,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from generator.answers import read_team
+from generator.crosswalk.checks import check_teams
+from generator.crosswalk.loader import CROSSWALK_DIR, load_crosswalk
+from generator.crosswalk.model import Crosswalk
 from generator.frameworks import read_framework
 from generator.fsio import OUTSIDE, inside
 from generator.model import SAFE_PATH, Framework, Team
@@ -30,6 +33,7 @@ class Project:
     problems: Problems
     #: ``maturity.yml`` (the defaults when the repository has none).
     settings: Settings = Settings()
+    crosswalk: Crosswalk | None = None
 
     def team(self, team_id: str) -> Team | None:
         return next((t for t in self.teams if t.id == team_id), None)
@@ -106,12 +110,17 @@ def load_frameworks(paths: Iterable[Path], root: Path, problems: Problems) -> di
 
 
 def load_teams(
-    paths: Iterable[Path], frameworks: Mapping[str, Framework], root: Path, problems: Problems, today: dt.date | None = None
+    paths: Iterable[Path],
+    frameworks: Mapping[str, Framework],
+    root: Path,
+    problems: Problems,
+    today: dt.date | None = None,
+    catalogue: Framework | None = None,
 ) -> list[Team]:
     teams: list[Team] = []
     seen: dict[str, Team] = {}
     for path in paths:
-        team = read_team(path, frameworks, problems, display_path(path, root), today=today)
+        team = read_team(path, frameworks, problems, display_path(path, root), today=today, catalogue=catalogue)
         if team is None:
             continue
         if team.id in seen:
@@ -145,14 +154,18 @@ def load_project(root: Path | None = None, extra: Iterable[Path] = (), today: dt
             continue
         files = yaml_files(item) if item.is_dir() else [item]
         for f in files:
+            if CROSSWALK_DIR in f.parts[:-1]:
+                continue  # the crosswalk is always read whole, below
             bucket = fw_paths if FRAMEWORKS_DIR in f.parts[:-1] else team_paths
             if f not in bucket:
                 bucket.append(f)
     fw_paths, team_paths = keep_inside(fw_paths, root, problems), keep_inside(team_paths, root, problems)
     settings = load_settings(root, problems)
     frameworks = load_frameworks(fw_paths, root, problems)
-    teams = load_teams(team_paths, frameworks, root, problems, today)
-    return Project(root, MappingProxyType(frameworks), tuple(teams), problems, settings)
+    crosswalk = load_crosswalk(root / CROSSWALK_DIR, frameworks, problems, lambda p: display_path(p, root))
+    teams = load_teams(team_paths, frameworks, root, problems, today, crosswalk.catalogue.framework if crosswalk else None)
+    check_teams(teams, frameworks, crosswalk, problems)
+    return Project(root, MappingProxyType(frameworks), tuple(teams), problems, settings, crosswalk)
 
 
 def load_valid_project(root: Path | None, refusal: str, today: dt.date | None = None) -> Project:

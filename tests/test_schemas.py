@@ -62,3 +62,20 @@ def test_schema_rejects_typos_and_unsafe_team_ids() -> None:
     fw = schema("framework")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"id": "f", "title": "F", "version": "1", "sources": [], "scoring": [], "sections": []}, fw)
+
+
+@pytest.mark.parametrize("path", yaml_files(REPO / "crosswalk"), ids=lambda p: p.name)
+def test_crosswalk_files_match_schema(path: Path) -> None:
+    name = "practices" if path.name == "practices.yaml" else "crosswalk"
+    jsonschema.validate(load(path), schema(name))
+    assert path.read_text().startswith(f"# yaml-language-server: $schema=../generator/schemas/{name}.schema.json")
+
+
+def test_crosswalk_schema_rejects_unknown_relationships() -> None:
+    cw = schema("crosswalk")
+    good = {"framework": "f", "items": {"a": [{"practice": "p", "relationship": "equal", "rationale": "same"}]}}
+    jsonschema.validate(good, cw)
+    jsonschema.validate({"framework": "f", "items": {"r": {"0": {"none": "floor"}, "1": good["items"]["a"]}}}, cw)
+    bad = {"framework": "f", "items": {"a": [{"practice": "p", "relationship": "similar", "rationale": "same"}]}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, cw)

@@ -389,7 +389,8 @@ def _verify(
 ) -> Team:
     """Re-read the new text and check it holds exactly the intended answers, dates included (and nothing else changed)."""
     problems = Problems()
-    after = read_team(path, project.frameworks, problems, display, data=data)
+    catalogue = project.crosswalk.catalogue.framework if project.crosswalk is not None else None
+    after = read_team(path, project.frameworks, problems, display, data=data, catalogue=catalogue)
     if after is None:
         first = problems.sorted()[0] if problems else "unreadable"
         raise MaturityError(f"{display}: the updated file would not be valid ({first}); nothing was written")
