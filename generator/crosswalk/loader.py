@@ -28,7 +28,6 @@ from generator.crosswalk.model import (
 from generator.model import (
     DEFAULT_SCALE,
     ITEM_ID,
-    PERCENTAGE,
     Citation,
     Framework,
     Rule,
@@ -38,6 +37,7 @@ from generator.model import (
     finish_framework,
 )
 from generator.problems import Problems
+from generator.rules.percentage import WeightedPercentage
 from generator.yamlsource import Invalid, Reader, read_document, suggest
 
 CROSSWALK_DIR = "crosswalk"
@@ -175,7 +175,7 @@ def _as_framework(version: str, title: str, description: str, areas: tuple[Area,
         (Source("catalogue", title),),
         DEFAULT_SCALE,
         (),
-        (Rule(PERCENTAGE),),
+        (Rule(WeightedPercentage.kind),),
         sections,
         path,
     )
