@@ -57,7 +57,8 @@ def rows(count: int, cols: int, first: int = 100) -> bytes:
     from openpyxl.utils import get_column_letter
 
     letters = [get_column_letter(i) for i in range(1, cols + 1)]
-    return "".join(f'<row r="{n}">' + "".join(f'<c r="{c}{n}"/>' for c in letters) + "</row>" for n in range(first, first + count)).encode()
+    cells = (f'<row r="{n}">' + "".join(f'<c r="{c}{n}"/>' for c in letters) + "</row>" for n in range(first, first + count))
+    return "".join(cells).encode()
 
 
 def add_rows(count: int, cols: int) -> Callable[[bytes], bytes]:
@@ -76,7 +77,8 @@ def add_strings(count: int, length: int = 12) -> Callable[[bytes], bytes]:
 
 def add_styles(count: int) -> Callable[[bytes], bytes]:
     rnd = random.Random(2)
-    extra = b"".join(b'<xf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0"/>' % rnd.randrange(10**6) for _ in range(count))
+    xf = b'<xf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    extra = b"".join(xf % rnd.randrange(10**6) for _ in range(count))
     return lambda data: re.sub(rb"(<cellXfs[^>]*>)", lambda m: m.group(1) + extra, data, count=1)
 
 
