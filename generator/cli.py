@@ -25,6 +25,19 @@ def _print_problems(problems: object) -> int:
     return len(problems.errors)  # type: ignore[attr-defined]
 
 
+def _print_annotations(problems: object) -> None:
+    """GitHub workflow commands, one per problem, written past the stream that neutralises them in file content.
+
+    Deliberate and escaped: see :mod:`generator.review.annotations`.
+    """
+    from generator.review.annotations import annotation
+
+    raw = getattr(sys.stdout, "stream", sys.stdout)
+    for p in problems.sorted():  # type: ignore[attr-defined]
+        raw.write(annotation(p) + "\n")
+    raw.flush()
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from generator.project import load_project
 
@@ -33,6 +46,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         from generator.review.codeowners import check
 
         project.problems.extend(check(project))
+    if args.format == "github":
+        _print_annotations(project.problems)
     errors = _print_problems(project.problems)
     if errors:
         print(f"{errors} error{'s' if errors != 1 else ''} found", file=sys.stderr)
@@ -73,6 +88,24 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return diff_command(args)
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from generator.scaffold import init_command
+
+    return init_command(args)
+
+
+def cmd_new_team(args: argparse.Namespace) -> int:
+    from generator.newteam import new_team_command
+
+    return new_team_command(args)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from generator.listing import list_command
+
+    return list_command(args)
+
+
 def cmd_codeowners(args: argparse.Namespace) -> int:
     from generator.review.commands import codeowners_command
 
@@ -109,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("validate", cmd_validate, "Check every framework and answer file, and the references between them.")
     p.add_argument("paths", nargs="*", help="files or folders to check (default: frameworks/ and answers/)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing when everything is valid")
+    p.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="github: also print each problem as a GitHub Actions annotation on its file and line (for CI)",
+    )
 
     p = add("build", cmd_build, "Validate, generate the pages and workbooks, and build the MkDocs site.")
     p.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: site/)")
@@ -176,6 +215,27 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write the full report, nothing left out, to FILE (the printed comment is capped at 60,000 characters)",
     )
+
+    p = add("init", cmd_init, "Scaffold a new assessment repository from the frameworks and workflows this package ships.")
+    p.add_argument("dir", nargs="?", default=".", help="the folder to create or fill (default: the current folder)")
+    p.add_argument("--admin", action="append", default=None, help="an admin (@org/team, @user or email) for CODEOWNERS; repeat")
+    p.add_argument("--framework", "-f", action="append", default=None, help="a shipped framework id (repeat; default: all)")
+    p.add_argument("--name", default=None, help="the site's name (default: MLOps maturity)")
+    p.add_argument("--existing", action="store_true", help="allow a non-empty folder (existing files are never overwritten)")
+    p.add_argument("--tool-repo", default=None, help="OWNER/REPO of this tool for the workflows and pre-commit hook")
+    p.add_argument("--tool-ref", default=None, help=f"the tag of the tool the workflows use (default: v{__version__})")
+
+    p = add("new-team", cmd_new_team, "Write a new team's answer file (every statement, unanswered) and update CODEOWNERS.")
+    p.add_argument("id", help="the team id: lowercase letters, digits and '-' (the file is answers/ID.yaml)")
+    p.add_argument("--name", required=True, help="the team's display name")
+    p.add_argument("--group", default=None, help="the group (org unit) the team belongs to")
+    p.add_argument("--owner", action="append", default=None, help="an owner who reviews the file (@org/team, @user, email)")
+    p.add_argument("--framework", "-f", action="append", default=None, help="a framework the team answers (repeat)")
+
+    p = add("list", cmd_list, "List the frameworks, the teams, or the statements of one framework.")
+    p.add_argument("what", choices=("frameworks", "teams", "statements"))
+    p.add_argument("framework", nargs="?", default=None, help="for `statements`: the framework id")
+    p.add_argument("--library", action="store_true", help="for `frameworks`: the frameworks shipped with the tool")
 
     p = add("codeowners", cmd_codeowners, "Write .github/CODEOWNERS so each team's owners review its answer files.")
     p.add_argument(

@@ -18,6 +18,16 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def world_readable(folder: Path) -> None:
+    """Folders 0755 and files 0644 under ``folder`` (itself included): readable by a web server running as another user."""
+    os.chmod(folder, 0o755)
+    for parent, dirs, names in os.walk(folder):
+        for name in dirs:
+            os.chmod(os.path.join(parent, name), 0o755)
+        for name in names:
+            os.chmod(os.path.join(parent, name), 0o644)
+
+
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     payload = data.encode("utf-8") if isinstance(data, str) else data

@@ -26,10 +26,53 @@ def actionlint() -> str:
 
 
 def test_workflows_pass_actionlint() -> None:
+    """Both workflows; pr.yml runs the local action (``uses: ./``), so actionlint checks action.yml's metadata too."""
     files = sorted(WORKFLOWS.glob("*.yml"))
     assert [f.name for f in files] == ["pages.yml", "pr.yml"]
     proc = subprocess.run([actionlint(), "-no-color", *map(str, files)], capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_actionlint_reads_the_action_metadata(tmp_path: Path) -> None:
+    """A broken action.yml fails the lint of the workflow that uses it."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)  # actionlint finds `./` from the repository root
+    shutil.copytree(WORKFLOWS.parent, tmp_path / ".github")
+    text = (REPO / "action.yml").read_text().replace("  using: composite", "  using: compsite")
+    (tmp_path / "action.yml").write_text(text)
+    proc = subprocess.run([actionlint(), "-no-color", ".github/workflows/pr.yml"], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 1 and "compsite" in proc.stdout
+
+
+def _steps(path: Path) -> list[dict[str, object]]:
+    data = yaml.safe_load(path.read_text())
+    if "runs" in data:
+        return list(data["runs"]["steps"])
+    return [step for job in data["jobs"].values() for step in job["steps"]]
+
+
+def test_workflows_are_least_privilege_and_pinned() -> None:
+    """No token rights at workflow level, each job names its own; third-party steps pinned to a full commit."""
+    for path in [*WORKFLOWS.glob("*.yml"), REPO / "action.yml"]:
+        data = yaml.safe_load(path.read_text())
+        if "jobs" in data:
+            assert data["permissions"] == {}, path.name
+            for name, job in data["jobs"].items():
+                assert "permissions" in job and "write-all" not in str(job["permissions"]), (path.name, name)
+        for step in _steps(path):
+            uses = str(step.get("uses", ""))
+            if not uses or uses == "./":
+                continue
+            assert re.fullmatch(r"actions/[a-z-]+@[0-9a-f]{40}", uses), (path.name, uses)
+            if uses.startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, path.name  # type: ignore[index]
+        text = path.read_text()
+        for sha in re.findall(r"@([0-9a-f]{40})", text):
+            assert re.search(sha + r" # v\d+\.\d+\.\d+\n", text), (path.name, sha)  # the version it stands for
+    pr = yaml.safe_load((WORKFLOWS / "pr.yml").read_text())
+    assert pr["jobs"]["review"]["permissions"] == {"contents": "read", "pull-requests": "write"}
+    pages = yaml.safe_load((WORKFLOWS / "pages.yml").read_text())
+    assert pages["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert pages["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
 
 
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
@@ -40,19 +83,20 @@ def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
 
 
 def _runs(path: Path) -> list[str]:
-    data = yaml.safe_load(path.read_text())
-    return [step["run"] for job in data["jobs"].values() for step in job["steps"] if "run" in step]
+    return [str(step["run"]) for step in _steps(path) if "run" in step]
 
 
 def test_workflow_steps_are_maturity_commands_that_exist() -> None:
     commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     used = []
-    for path in WORKFLOWS.glob("*.yml"):
+    for path in [*WORKFLOWS.glob("*.yml"), REPO / "action.yml"]:
         for script in _runs(path):
             used += re.findall(r"\bmaturity (\w+)", script)
     assert set(used) == {"validate", "diff", "build"} and set(used) <= commands
-    pr = (WORKFLOWS / "pr.yml").read_text()
-    assert f"const marker = '{MARKER}'" in pr and "updateComment" in pr and "createComment" in pr
+    action = (REPO / "action.yml").read_text()
+    assert f"const marker = '{MARKER}'" in action and "updateComment" in action and "createComment" in action
+    assert "maturity validate --format github" in action
+    assert [s.get("uses") for s in _steps(WORKFLOWS / "pr.yml")][-1] == "./"
     pages = (WORKFLOWS / "pages.yml").read_text()
     assert "actions/upload-pages-artifact@" in pages and "actions/deploy-pages@" in pages
 

@@ -98,6 +98,8 @@ def check(project: Project) -> Problems:
     admins (the catch-all line), so nothing goes unreviewed meanwhile.
     """
     problems = Problems()
+    if project.problems:
+        return problems  # a team that could not be read would look removed: judge only a valid project
     current = read_current(project)
     if current is None or not is_generated(current):
         return problems  # none, or written by hand: not ours to check

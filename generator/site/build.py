@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.fsio import world_readable
 from generator.problems import MaturityError, Problems
 from generator.project import Project, find_root, load_valid_project
 from generator.site import links, pages, render
@@ -299,7 +300,7 @@ def build_site(
             os.replace(downloads_tmp, staging / "downloads")
         _write_history(hist, project, staging)
         (staging / SITE_MARKER).write_text("Built by `maturity build`.\n", encoding="utf-8")
-        _world_readable(staging)
+        world_readable(staging)
 
         t = time.perf_counter()
         _swap(staging, site_dir)
@@ -316,16 +317,6 @@ def build_site(
     timings["total"] = time.perf_counter() - t0
     md_pages = sum(1 for f in files if f.suffix == ".md")
     return BuildResult(site_dir, md_pages, len(project.teams), n_workbooks, timings)
-
-
-def _world_readable(site: Path) -> None:
-    """Folders 0755, files 0644: a web server running as another user can serve the site."""
-    site.chmod(0o755)
-    for folder, dirs, names in os.walk(site):
-        for name in dirs:
-            os.chmod(os.path.join(folder, name), 0o755)
-        for name in names:
-            os.chmod(os.path.join(folder, name), 0o644)
 
 
 def how_to_view(site_dir: Path, offline: bool) -> str:
