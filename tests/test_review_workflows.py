@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -126,3 +127,44 @@ def test_pre_commit_hook() -> None:
         assert files.search(path), path
     for path in ("README.md", "generator/frameworks.py", "docs/answers/x.yaml", "answers/x.json"):
         assert not files.search(path), path
+
+
+def test_action_reports_when_validation_fails(tmp_path: Path) -> None:
+    """The action's own validate and diff steps, run by bash as the runner would, on a pull request with an error:
+    annotations, a comment body that lists the problem, a job summary, and the final step fails."""
+    from test_review_support import base_repo, team_yaml
+
+    r = base_repo(tmp_path / "repo")
+    base = r.sha()
+    r.git("checkout", "-q", "-b", "feature")
+    r.write("answers/alpha.yaml", team_yaml("alpha", "Alpha", {"b1": "yes", "r1": "sometimes"}, ("@org/alpha",)))
+    r.commit("an answer off the scale")
+    steps = {s.get("name"): s for s in _steps(REPO / "action.yml")}
+    temp, summary, output = tmp_path / "runner", tmp_path / "summary.md", tmp_path / "output"
+    temp.mkdir()
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "RUNNER_TEMP": str(temp),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(output),
+        "BASE": base,
+        "FAIL_ON_REGRESSION": "false",
+    }
+
+    def step(name: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        script = str(steps[name]["run"])
+        return subprocess.run(["bash", "-e", "-c", script], cwd=r.root, env={**env, **extra}, capture_output=True, text=True)
+
+    validate = step("Validate (problems become annotations)")
+    assert validate.returncode == 0  # the step records the result; the job goes on to comment
+    assert "::error file=answers/alpha.yaml,line=" in validate.stdout and "valid=false" in output.read_text()
+    diff = step("Maturity diff against the base")
+    assert diff.returncode == 0, diff.stderr
+    comment = (temp / "maturity-diff.md").read_text()
+    assert comment.startswith(MARKER) and "answers/alpha.yaml:" in comment and "sometimes" in comment
+    assert f"report={temp / 'maturity-diff.md'}" in output.read_text()
+    assert (temp / "maturity-diff.json").is_file() and summary.read_text() == (temp / "maturity-diff-full.md").read_text()
+    final = step("Fail on invalid files or a regression", VALID="false")
+    assert final.returncode == 1 and "maturity validate found errors" in final.stderr
+    assert step("Fail on invalid files or a regression", VALID="true").returncode == 0
