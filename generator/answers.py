@@ -111,17 +111,47 @@ class _AnswerReader(Reader):
         target = self.target(fw, keys["target"][1]) if "target" in keys else None
         default_date = self.date(keys["assessed"][1]) if "assessed" in keys else None
         answers: dict[str, Answer] = {}
+        renamed: dict[str, str] = {}
+        dropped: list[str] = []
         if "answers" in keys and not self.is_null(keys["answers"][1]):
-            for sid, (key_node, value_node) in self.mapping(keys["answers"][1], f"answers for `{fw.id}`").items():
-                st = fw.by_id.get(sid)
+            given = self.mapping(keys["answers"][1], f"answers for `{fw.id}`")
+            for sid, (key_node, value_node) in given.items():
+                st = fw.resolve(sid)
                 if st is None:
-                    self.error(key_node, f"`{fw.id}` has no statement `{sid}`{suggest(sid, list(fw.by_id))}")
+                    self.warn(
+                        key_node,
+                        f"`{fw.id}` (version {fw.version}) has no statement `{sid}`{suggest(sid, list(fw.by_id))}; "
+                        "this answer is left out of every score",
+                    )
+                    dropped.append(sid)
                     continue
+                if st.id != sid:
+                    if st.id in given:
+                        self.warn(key_node, f"`{sid}` is now `{st.id}`, which is answered too; this answer is left out")
+                        dropped.append(sid)
+                        continue
+                    renamed[sid] = st.id
+                    self.warn(
+                        key_node,
+                        f"`{sid}` is now `{st.id}` in `{fw.id}` (version {fw.version}); the answer counts for it "
+                        "(`maturity migrate` rewrites the file to the new id)",
+                    )
                 try:
-                    answers[sid] = self.answer(fw, st, value_node, default_date, key_node.start_mark.line + 1)
+                    answers[st.id] = self.answer(fw, st, value_node, default_date, key_node.start_mark.line + 1)
                 except Invalid:
                     continue
-        return FrameworkAnswers(fw.id, MappingProxyType(answers), target, node.start_mark.line + 1)
+        return FrameworkAnswers(
+            fw.id,
+            MappingProxyType(answers),
+            target,
+            node.start_mark.line + 1,
+            MappingProxyType(renamed),
+            tuple(dropped),
+        )
+
+    def warn(self, node: Node, message: str) -> None:
+        """A located warning: reported, but the file is still read."""
+        self.problems.add(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message, "warning")
 
     def target(self, fw: Framework, node: Node) -> Target:
         raw = self.text(node, "target")

@@ -123,6 +123,12 @@ def _points(text: str) -> float:
     return value
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from generator.migrate import migrate_command
+
+    return migrate_command(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="maturity",
@@ -244,6 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the admins (owners of frameworks/ and everything else, e.g. @org/platform) when maturity.yml names none",
     )
     p.add_argument("--check", action="store_true", help="exit 1 if CODEOWNERS is out of date, write nothing")
+
+    p = add("migrate", cmd_migrate, "Rewrite answer files to the frameworks' current statement ids (renamed statements).")
+    p.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
     return parser
 
 

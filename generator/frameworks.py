@@ -48,7 +48,7 @@ SOURCE_KEYS = ("id", "title", "author", "publisher", "date", "url", "note")
 SCALE_KEYS = ("value", "label", "score", "na", "meets", "description")
 LEVEL_KEYS = ("level", "name", "description", "source", "cite")
 SECTION_KEYS = ("id", "title", "description", "level", "weight", "scale", "sections", "statements")
-STATEMENT_KEYS = ("id", "kind", "text", "guidance", "level", "weight", "scale", "source", "cite", "parts", "choices")
+STATEMENT_KEYS = ("id", "kind", "text", "guidance", "level", "weight", "scale", "aliases", "source", "cite", "parts", "choices")
 PART_KEYS = ("id", "text")
 CHOICE_KEYS = ("level", "text", "source", "cite")
 
@@ -137,6 +137,7 @@ class _FrameworkReader(Reader):
         )
         if not self.problems:  # checks across the file only make sense on a well-formed one
             self.check_rules(fw, keys)
+            self.check_aliases(fw)
         return fw
 
     def source(self, node: Node) -> Source:
@@ -338,8 +339,11 @@ class _FrameworkReader(Reader):
             self.error(keys["choices"][0], "`choices` only applies to `kind: rubric` items")
         citation = self.citation(keys, f"statement {stid}", required=True)
         scale = "" if kind == RUBRIC else own.scale
+        aliases: tuple[str, ...] = ()
+        if "aliases" in keys:
+            aliases = tuple(self.each(self.sequence(keys["aliases"][1], "aliases"), lambda n: self.ident(n, "alias")))
         return Statement(
-            stid, text, section, dimension, kind, own.level, own.weight, guidance, citation, parts, choices, line, scale
+            stid, text, section, dimension, kind, own.level, own.weight, guidance, citation, parts, choices, line, scale, aliases
         )
 
     def part(self, node: Node) -> Part:
@@ -357,6 +361,20 @@ class _FrameworkReader(Reader):
         return Choice(number, text, self.citation(keys, f"choice {number}", required=False))
 
     # -- whole-framework checks ---------------------------------------------
+    def check_aliases(self, fw: Framework) -> None:
+        """An alias names one statement, and never a statement that exists today."""
+        owner: dict[str, str] = {}
+        for st in fw.statements:
+            where, col = self.statement_lines.get(st.id, 0), self.statement_cols.get(st.id, 1)
+            for alias in st.aliases:
+                if alias in fw.by_id:
+                    self.problems.add(self.path, where, col, f"alias `{alias}` of `{st.id}` is the id of a live statement")
+                elif alias in owner and owner[alias] != st.id:
+                    self.problems.add(
+                        self.path, where, col, f"alias `{alias}` points to two statements: `{owner[alias]}` and `{st.id}`"
+                    )
+                owner.setdefault(alias, st.id)
+
     def check_rules(self, fw: Framework, keys: dict[str, tuple[Node, Node]]) -> None:
         scoring_node = keys["scoring"][1]
         level_numbers = {lv.number for lv in fw.levels}

@@ -141,6 +141,7 @@ class Statement:
     choices: tuple[Choice, ...] = ()
     line: int = 0
     scale: str = ""  # name of a declared scale; empty: the framework's default scale
+    aliases: tuple[str, ...] = ()  # ids this statement had in earlier versions (answers under them still count)
 
     @property
     def is_rubric(self) -> bool:
@@ -197,6 +198,8 @@ class Framework:
     scales: Mapping[str, Scale] = field(default_factory=lambda: MappingProxyType({}))
     statements: tuple[Statement, ...] = field(default=(), compare=False)
     by_id: Mapping[str, Statement] = field(default_factory=lambda: MappingProxyType({}), compare=False)
+    #: old id -> the live statement id that replaces it (from the statements' ``aliases``)
+    renamed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), compare=False)
 
     def scale_of(self, statement: Statement) -> Scale:
         """The answer scale a statement is answered on (its named scale, else the default)."""
@@ -243,6 +246,13 @@ class Framework:
         for top in self.sections:
             yield from top.walk()
 
+    def resolve(self, statement_id: str) -> Statement | None:
+        """The live statement an id names: its own id, or one of its aliases from an earlier version."""
+        live = self.by_id.get(statement_id)
+        if live is None and statement_id in self.renamed:
+            live = self.by_id.get(self.renamed[statement_id])
+        return live
+
     def source(self, source_id: str) -> Source | None:
         return next((s for s in self.sources if s.id == source_id), None)
 
@@ -252,6 +262,7 @@ def finish_framework(fw: Framework) -> Framework:
     flat = tuple(s for top in fw.sections for s in top.all_statements())
     object.__setattr__(fw, "statements", flat)
     object.__setattr__(fw, "by_id", MappingProxyType({s.id: s for s in flat}))
+    object.__setattr__(fw, "renamed", MappingProxyType({old: s.id for s in flat for old in s.aliases}))
     return fw
 
 
@@ -284,6 +295,10 @@ class FrameworkAnswers:
     answers: Mapping[str, Answer]
     target: Target | None = None
     line: int = 0
+    #: answers written under an id the framework now calls otherwise: old id -> live id
+    renamed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: answers to ids the framework no longer has (warned about, left out of every score)
+    dropped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ import json
 import re
 from pathlib import Path
 
+import jsonschema
+import pytest
+
 from generator.rules import ENTRY_KEYS, RULES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,3 +50,11 @@ def test_only_levelled_rules_give_levels() -> None:
     # an aggregated score gives levels only when it declares bands
     aggregate = RULES["aggregate"]
     assert not aggregate.levelled and not aggregate.gives_levels(None)
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "tests/fixtures/shapes/frameworks").glob("*.yaml")), ids=lambda p: p.stem)
+def test_the_schema_follows_every_construct(path: Path) -> None:
+    """The shape frameworks use every construct of the format; editors' schema accepts each of them."""
+    from test_schemas import load, schema
+
+    jsonschema.validate(load(path), schema("framework"))

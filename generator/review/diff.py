@@ -201,6 +201,8 @@ def is_regression(before: Standing | None, after: Standing | None, max_drop: flo
 
 # -- statements -----------------------------------------------------------------------
 def _statement_changes(fw: Framework, old: Mapping[str, Answer], new: Mapping[str, Answer]) -> tuple[StatementChange, ...]:
+    # an answer under an id the framework now calls otherwise is compared with the renamed statement
+    old = {fw.renamed.get(sid, sid) if sid not in fw.by_id else sid: a for sid, a in old.items()}
     changes = []
     order = [s.id for s in fw.statements] + sorted((set(old) | set(new)) - set(fw.by_id))
     for sid in order:
@@ -287,6 +289,21 @@ def _framework_change(fid: str, old: Framework | None, new: Framework | None) ->
     return FrameworkChange(fid, fw.title, CHANGED, old.version, new.version, added, removed, relevelled, reworded, scoring)
 
 
+def upgrade_notes(frameworks: Mapping[str, Framework], team: Team) -> list[str]:
+    """What the framework versions on this side did to the team's answers: renamed ids that still count, dropped ones."""
+    out: list[str] = []
+    for fid, fa in team.frameworks.items():
+        fw = frameworks.get(fid)
+        version = f"{fid} {fw.version}" if fw is not None else fid
+        if fa.renamed:
+            pairs = ", ".join(f"`{old}` → `{new}`" for old, new in fa.renamed.items())
+            out.append(f"{version}: answers under renamed ids still count ({pairs}); `maturity migrate` updates the file")
+        if fa.dropped:
+            ids = ", ".join(f"`{sid}`" for sid in fa.dropped)
+            out.append(f"{version}: answers to statements it no longer has are left out ({ids})")
+    return out
+
+
 # -- the whole diff -----------------------------------------------------------------------
 def compare(base: Snapshot, head: Snapshot, max_drop: float | None = None) -> Diff:
     """What changed in maturity from ``base`` to ``head``.
@@ -312,6 +329,8 @@ def compare(base: Snapshot, head: Snapshot, max_drop: float | None = None) -> Di
     for tid in sorted(set(base.teams) | set(head.teams)):
         before, after = base.teams.get(tid), head.teams.get(tid)
         team_notes = list(notes.get(tid, ()))
+        if after is not None:
+            team_notes += upgrade_notes(head.frameworks, after)
         if before is not None and after is not None:
             if head.team_shas[tid] == base.team_shas[tid] and base.framework_shas == head.framework_shas:
                 if before.path != after.path:
@@ -341,6 +360,8 @@ def compare(base: Snapshot, head: Snapshot, max_drop: float | None = None) -> Di
             changes.append(TeamChange(tid, before.name, kind, before.path, None, deltas, tuple(team_notes)))
 
     def side(s: Snapshot) -> Side:
-        return Side(s.listing.revision, s.listing.sha, len(s.listing.answers), tuple(s.problems.sorted()))
+        # warnings (answers under old ids, to dropped statements) are in each team's notes; files with errors were skipped
+        errors = tuple(p for p in s.problems.sorted() if p.severity == "error")
+        return Side(s.listing.revision, s.listing.sha, len(s.listing.answers), errors)
 
     return Diff(side(base), side(head), tuple(changes), tuple(frameworks), max_drop)

@@ -483,3 +483,20 @@ def _edit_entry(
             end = ed.next_line(ed.end_of(k, v))
             ed.splice(start, end, "".join(line + ed.nl for line in new_lines))
         anchor = name if new_lines else anchor
+
+
+def rename_answer_keys(text: str, renames: Mapping[str, Mapping[str, str]], display: str = "answer file") -> str:
+    """Return ``text`` with answer keys renamed (framework -> old id -> new id); nothing else changes."""
+    problems = Problems()
+    root = compose(text, display, problems)
+    if root is None or not isinstance(root, MappingNode):
+        raise MaturityError(f"{display}: cannot be edited: {problems.sorted()[0] if problems else 'not a mapping'}")
+    ed = _Editor(text, 2)
+    fw_pair = _pairs(root).get("frameworks")
+    for fid, fw_node in _pairs(fw_pair[1]).items() if fw_pair else ():
+        answers = _pairs(fw_node[1]).get("answers")
+        for old, (key, _) in _pairs(answers[1]).items() if answers else ():
+            new = renames.get(fid, {}).get(old)
+            if new is not None and isinstance(key, ScalarNode):
+                ed.splice(key.start_mark.index, key.end_mark.index, scalar(new, key.style or None))
+    return ed.result()
