@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -16,7 +17,7 @@ from generator.site.links import reserved_team_id
 from generator.yamlsource import Invalid, Reader, read_document, suggest
 
 TEAM_KEYS = ("$schema", "team", "name", "group", "owners", "description", "use-inferred", "frameworks", "practices")
-FRAMEWORK_KEYS = ("target", "assessed", "answers")
+FRAMEWORK_KEYS = ("target", "target_due", "assessed", "answers")
 ANSWER_KEYS = ("answer", "note", "evidence", "assessed")
 _PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
 #: Evidence must be a web link or a path inside the repository; no script or data URLs.
@@ -110,6 +111,15 @@ class _AnswerReader(Reader):
         keys = self.mapping(node, f"answers for `{fw.id}`", FRAMEWORK_KEYS)
         target = self.target(fw, keys["target"][1]) if "target" in keys else None
         default_date = self.date(keys["assessed"][1]) if "assessed" in keys else None
+        if "target_due" in keys:
+            due_node = keys["target_due"][1]
+            due = self.iso_date(due_node, "target_due")
+            if target is None:
+                self.error(due_node, f"target_due without a target; add `target:` for `{fw.id}` or remove the date")
+            else:
+                target = dataclasses.replace(target, due=due)
+                if default_date is not None and due < default_date:
+                    self.warn(due_node, f"target_due {due.isoformat()} is before the assessment date {default_date.isoformat()}")
         answers: dict[str, Answer] = {}
         renamed: dict[str, str] = {}
         dropped: list[str] = []
@@ -147,6 +157,7 @@ class _AnswerReader(Reader):
             node.start_mark.line + 1,
             MappingProxyType(renamed),
             tuple(dropped),
+            default_date,
         )
 
     def warn(self, node: Node, message: str) -> None:
@@ -169,12 +180,16 @@ class _AnswerReader(Reader):
             raise self.fail(node, f"`{fw.id}` has no level {level}; its levels are {numbers}")
         return Target(level=level)
 
-    def date(self, node: Node) -> dt.date:
-        raw = self.text(node, "assessed")
+    def iso_date(self, node: Node, what: str) -> dt.date:
+        raw = self.text(node, what)
         try:
-            day = dt.date.fromisoformat(raw)
+            return dt.date.fromisoformat(raw)
         except ValueError:
-            raise self.fail(node, f"assessed must be a date like 2026-03-31, got `{raw}`") from None
+            raise self.fail(node, f"{what} must be a date like 2026-03-31, got `{raw}`") from None
+
+    def date(self, node: Node) -> dt.date:
+        day = self.iso_date(node, "assessed")
+        raw = day.isoformat()
         if day > self.today + dt.timedelta(days=1):  # a day of slack for time zones
             raise self.fail(node, f"assessed date {raw} is in the future")
         return day

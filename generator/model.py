@@ -278,10 +278,11 @@ class Answer:
 
 @dataclass(frozen=True)
 class Target:
-    """A team's goal for one framework: a level, or a percentage."""
+    """A team's goal for one framework: a level, or a percentage; optionally the date it is due."""
 
     level: int | None = None
     percent: float | None = None
+    due: dt.date | None = None
 
     def __str__(self) -> str:
         if self.level is not None:
@@ -299,6 +300,7 @@ class FrameworkAnswers:
     renamed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: answers to ids the framework no longer has (warned about, left out of every score)
     dropped: tuple[str, ...] = ()
+    assessed: dt.date | None = None  # the framework-level assessed date (each answer's default)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from generator import freshness
 from generator.answers import read_team
 from generator.crosswalk.checks import check_teams
 from generator.crosswalk.loader import CROSSWALK_DIR, load_crosswalk
@@ -165,6 +166,7 @@ def load_project(root: Path | None = None, extra: Iterable[Path] = (), today: dt
     crosswalk = load_crosswalk(root / CROSSWALK_DIR, frameworks, problems, lambda p: display_path(p, root))
     teams = load_teams(team_paths, frameworks, root, problems, today, crosswalk.catalogue.framework if crosswalk else None)
     check_teams(teams, frameworks, crosswalk, problems)
+    problems.extend(freshness.check(teams, frameworks, settings, today or dt.date.today()))
     return Project(root, MappingProxyType(frameworks), tuple(teams), problems, settings, crosswalk)
 
 

@@ -5,6 +5,9 @@ One small mapping that admins own; every key is optional::
     # maturity.yml
     admins:            # owners of frameworks/, settings and workflows in CODEOWNERS
       - "@acme/mlops-platform"
+    max_age: 1 year    # an answer assessed longer ago than this is stale (the default)
+    max_age_by_framework:
+      google-mlops: 6 months
 
 Unknown keys are refused (with a "did you mean"), every problem is located
 (``maturity.yml:line:col``). A missing file means the defaults. To add a setting:
@@ -14,8 +17,11 @@ and its property in ``schemas/settings.schema.json``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from yaml.nodes import Node
 
@@ -25,7 +31,19 @@ from generator.problems import Problems
 from generator.yamlsource import Reader, read_document
 
 SETTINGS_FILE = "maturity.yml"
-KEYS = ("$schema", "admins")
+KEYS = ("$schema", "admins", "max_age", "max_age_by_framework")
+#: How long an answer stays current when ``maturity.yml`` does not say.
+DEFAULT_MAX_AGE_DAYS = 365
+_DURATION = re.compile(r"^\s*(\d{1,4})\s*(d|days?|w|weeks?|m|months?|y|years?)\s*$", re.I)
+_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def parse_duration(text: str) -> int | None:
+    """Days in ``90 days``, ``6 weeks``, ``12 months`` (30 days each), ``1 year`` (365 days); None if not a duration."""
+    m = _DURATION.match(text)
+    if not m or int(m.group(1)) == 0:
+        return None
+    return int(m.group(1)) * _UNIT_DAYS[m.group(2)[0].lower()]
 
 
 @dataclass(frozen=True)
@@ -36,6 +54,14 @@ class Settings:
     admins: tuple[str, ...] = ()
     #: Where ``admins`` was written, for messages (``maturity.yml:3:3``); empty when not set.
     admins_at: str = ""
+    #: Days after which an answer is stale, for every framework ...
+    max_age_days: int = DEFAULT_MAX_AGE_DAYS
+    #: ... unless its framework has its own.
+    max_age_by_framework: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    def max_age(self, framework_id: str) -> int:
+        """Days after which an answer to ``framework_id`` is stale."""
+        return self.max_age_by_framework.get(framework_id, self.max_age_days)
 
 
 def _owner(reader: Reader, node: Node) -> str:
@@ -54,9 +80,24 @@ def _parse(name: str, problems: Problems, root: Node) -> Settings:
         node = keys["admins"][1]
         admins = tuple(reader.each(reader.sequence(node, "admins"), lambda n: _owner(reader, n)))
         if not admins and not problems:
-            reader.error(node, "admins must name at least one owner (e.g. `- \"@acme/mlops-platform\"`)")
+            reader.error(node, 'admins must name at least one owner (e.g. `- "@acme/mlops-platform"`)')
         admins_at = f"{name}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
-    return Settings(admins=admins, admins_at=admins_at)
+    max_age = _duration(reader, keys["max_age"][1]) if "max_age" in keys else DEFAULT_MAX_AGE_DAYS
+    by_framework: dict[str, int] = {}
+    if "max_age_by_framework" in keys:
+        for fid, (_, value) in reader.mapping(keys["max_age_by_framework"][1], "max_age_by_framework").items():
+            days = _duration(reader, value)
+            if days is not None:
+                by_framework[fid] = days
+    return Settings(admins, admins_at, max_age or DEFAULT_MAX_AGE_DAYS, MappingProxyType(by_framework))
+
+
+def _duration(reader: Reader, node: Node) -> int | None:
+    raw = reader.text(node, "max_age", max_len=100)
+    days = parse_duration(raw)
+    if days is None:
+        reader.error(node, f"`{raw}` is not a duration; write it like `90 days`, `6 weeks`, `12 months` or `1 year`")
+    return days
 
 
 def _only_comments(path: Path) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -31,9 +31,10 @@ description: Scores card payments.
 frameworks:
   demo:
     target: 2
+    target_due: 2026-06-30
     assessed: 2026-01-02
     answers:
-      b1: "yes"
+      b1: {answer: "yes", assessed: 2025-06-01}
       b2:
         answer: partial
         note: "HOSTILE"
@@ -44,6 +45,9 @@ frameworks:
       strategy: 1
       people: 2
 """
+
+#: The day the pages are generated on: alpha's b1 (2025-06-01) is then stale, its target (due 2026-06-30) overdue.
+TODAY = date(2026, 11, 26)
 
 BETA = """\
 team: beta
@@ -193,7 +197,7 @@ def _generate(repo, out: Path, history: object = None) -> None:  # type: ignore[
     project = load_project(repo.root)
     assert not project.problems, project.problems.sorted()
     options = pages.SiteOptions(repo_url="https://git.example.com/org/maturity", edit_uri="edit/main/", downloads=True)
-    render.render_pages(pages.collect(project, options, history), out)
+    render.render_pages(pages.collect(project, options, history, TODAY), out)
 
 
 @pytest.mark.parametrize(

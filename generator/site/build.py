@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import json
 import logging
@@ -237,15 +238,19 @@ def build_site(
     history: bool = True,
     parallel: bool = True,
     offline: bool = False,
+    today: dt.date | None = None,
 ) -> BuildResult:
-    """Validate, generate the pages, build them with MkDocs and swap the result into ``site_dir``."""
+    """Validate, generate the pages, build them with MkDocs and swap the result into ``site_dir``.
+
+    ``today`` (default: the system date) is the day answer ages and due dates are measured from.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     root = (root or find_root()).resolve()
-    project = load_valid_project(root, "site not built")
+    project = load_valid_project(root, "site not built", today)
     _print_warnings(project)
     timings["load+validate"] = time.perf_counter() - t0
 
@@ -278,7 +283,7 @@ def build_site(
             wb = _Workbooks(project, downloads_tmp, parallel)
 
         t = time.perf_counter()
-        org = pages.collect(project, site_options(cfg, workbooks), hist)
+        org = pages.collect(project, site_options(cfg, workbooks), hist, today)
         files = render.render_pages(org, docs)
         timings["pages"] = time.perf_counter() - t
         cfg["nav"] = merge_nav(cfg.get("nav"), render.nav(org))
@@ -348,7 +353,7 @@ def _swap(staging: Path, site_dir: Path) -> None:
 def build_command(args: argparse.Namespace) -> int:
     """``maturity build [--site-dir DIR] [--docs-dir DIR] [--offline]``."""
     offline = bool(getattr(args, "offline", False))
-    result = build_site(args.root, args.site_dir, args.docs_dir, offline=offline)
+    result = build_site(args.root, args.site_dir, args.docs_dir, offline=offline, today=getattr(args, "today", None))
     t = result.timings
     print(
         f"built {result.site_dir}: {result.teams} teams, {result.pages} pages, {result.workbooks} workbooks "

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.freshness import Freshness, age_text, freshness, last_reviewed
 from generator.model import Framework, Team
 from generator.project import Project
 from generator.rules import RULES
@@ -60,14 +61,30 @@ class Org:
     options: SiteOptions
     history: Any = None  # generator.review.history.History, when available
     urls: links.Urls = field(default_factory=links.Urls)
+    today: dt.date = field(default_factory=dt.date.today)
+    #: how current each team's answers to each framework are (team id -> framework id -> Freshness)
+    fresh: dict[str, dict[str, Freshness]] = field(default_factory=dict)
 
 
-def collect(project: Project, options: SiteOptions, history: Any = None) -> Org:
-    """Score every team against every framework it answered."""
+def collect(project: Project, options: SiteOptions, history: Any = None, today: dt.date | None = None) -> Org:
+    """Score every team against every framework it answered, and see how current the answers are on ``today``."""
     frameworks = sorted(project.frameworks.values(), key=lambda f: f.title.lower())
     teams = sorted(project.teams, key=lambda t: (t.group.lower(), t.name.lower(), t.id))
     scores = {t.id: {fid: score(project.frameworks[fid], fa) for fid, fa in t.frameworks.items()} for t in teams}
-    return Org(project, frameworks, teams, scores, options, history, links.Urls(options.directory_urls))
+    day = today or dt.date.today()
+    settings = project.settings
+    fresh = {
+        t.id: {fid: freshness(fa, settings.max_age(fid), day, scores[t.id][fid].target_met) for fid, fa in t.frameworks.items()}
+        for t in teams
+    }
+    return Org(project, frameworks, teams, scores, options, history, links.Urls(options.directory_urls), day, fresh)
+
+
+def flags_text(f: Freshness | None) -> str:
+    """`` · stale`` and `` · overdue`` (words, not colours) for a heatmap cell or a summary row."""
+    if f is None:
+        return ""
+    return (" · stale" if f.is_stale else "") + (" · overdue" if f.overdue else "")
 
 
 # -- small helpers ---------------------------------------------------------------
@@ -147,7 +164,9 @@ def home_context(org: Org) -> dict[str, Any]:
             if sc is None:
                 cells.append('<td class="hm hm-na">not assessed</td>')
             else:
-                cells.append(f'<td class="hm {charts.bucket(sc.headline.ratio)}">{escape(sc.headline.text)}</td>')
+                flags = flags_text(org.fresh[t.id].get(f.id))
+                flag = f'<small class="mc-flag">{flags}</small>' if flags else ""
+                cells.append(f'<td class="hm {charts.bucket(sc.headline.ratio)}">{escape(sc.headline.text)}{flag}</td>')
         rows.append(
             f'<tr><th scope="row"><a href="{org.urls.href(links.team_page(t.id), page)}">{escape(t.name)}</a></th>'
             f"<td>{escape(t.group)}</td>{''.join(cells)}</tr>"
@@ -301,7 +320,7 @@ def _evidence_html(items: Sequence[str], options: SiteOptions) -> str:
     return "<br>".join(out)
 
 
-def answers_table(fw: Framework, sc: FrameworkScore, options: SiteOptions) -> Markup:
+def answers_table(fw: Framework, sc: FrameworkScore, options: SiteOptions, stale: Sequence[str] = ()) -> Markup:
     """Every statement of the framework with the team's answer, note, evidence and date (one HTML block).
 
     Kept to few elements per row: MkDocs parses this HTML twice (Markdown, search), so tags cost build time.
@@ -314,6 +333,8 @@ def answers_table(fw: Framework, sc: FrameworkScore, options: SiteOptions) -> Ma
         answer = escape(label)
         if a is not None and a.assessed:
             answer += f" · {a.assessed.isoformat()}"
+            if st.id in stale:
+                answer += ' <strong class="mc-flag">stale</strong>'
         notes = html_text(a.note) if a and a.note else ""
         if a and a.evidence:
             notes = f"{notes}<br>{_evidence_html(a.evidence, options)}" if notes else _evidence_html(a.evidence, options)
@@ -414,6 +435,7 @@ def team_context(org: Org, team: Team) -> dict[str, Any]:
     sections = []
     for fw in org.frameworks:
         sc = results.get(fw.id)
+        fr = org.fresh[team.id].get(fw.id)
         overview.append(
             {
                 "fw": fw,
@@ -425,6 +447,10 @@ def team_context(org: Org, team: Team) -> dict[str, Any]:
                 "target_state": target_state(sc) if sc else "none",
                 "answered": sum(1 for r in sc.results if r.assessed) if sc else 0,
                 "total": len(fw.statements),
+                "assessed": fr.last.isoformat() if fr and fr.last else "",
+                "stale": len(fr.stale) if fr else 0,
+                "overdue": fr.due.isoformat() if fr and fr.overdue and fr.due else "",
+                "due": fr.due.isoformat() if fr and fr.due else "",
             }
         )
         if sc is None:
@@ -447,12 +473,16 @@ def team_context(org: Org, team: Team) -> dict[str, Any]:
                 "more_blockers": blockers[BLOCKERS_SHOWN:],
                 "required": _required(fw, sc),
                 "aggregates": _aggregates(fw, sc),
-                "answers": answers_table(fw, sc, opts),
+                "answers": answers_table(fw, sc, opts, fr.stale if fr else ()),
                 "answered": sum(1 for r in sc.results if r.assessed),
             }
         )
+    reviewed = last_reviewed(team)
     return {
         "team": team,
+        "last_reviewed": reviewed.isoformat() if reviewed else "",
+        "max_age": age_text(org.project.settings.max_age_days),
+        "stale_count": sum(len(f.stale) for f in org.fresh[team.id].values()),
         "owners": ", ".join(team.owners),
         "overview": overview,
         "sections": sections,
