@@ -31,7 +31,7 @@ def test_init_writes_a_valid_repository(tmp_path: Path, capsys: pytest.CaptureFi
     target = tmp_path / "org"
     code, out, err = run(capsys, "init", str(target), "--admin", ADMIN, "-f", "google-mlops", "-f", "five-levels")
     assert code == 0, err
-    assert "14 files, 2 frameworks, 1 example team" in out
+    assert "16 files, 2 frameworks, 1 example team" in out
     assert tree(target) == [
         ".github/CODEOWNERS",
         ".github/workflows/maturity-pages.yml",
@@ -45,7 +45,9 @@ def test_init_writes_a_valid_repository(tmp_path: Path, capsys: pytest.CaptureFi
         "maturity.yml",
         "mkdocs.yml",
         "schemas/answers.schema.json",
+        "schemas/crosswalk.schema.json",
         "schemas/framework.schema.json",
+        "schemas/practices.schema.json",
         "schemas/settings.schema.json",
     ]
     # the frameworks are the shipped ones, with the editor's schema comment pointing inside the new repository
