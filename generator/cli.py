@@ -129,6 +129,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return migrate_command(args)
 
 
+def cmd_accept_inferred(args: argparse.Namespace) -> int:
+    from generator.crosswalk.accept import accept_command
+
+    return accept_command(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="maturity",
@@ -242,6 +248,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=("frameworks", "teams", "statements"))
     p.add_argument("framework", nargs="?", default=None, help="for `statements`: the framework id")
     p.add_argument("--library", action="store_true", help="for `frameworks`: the frameworks shipped with the tool")
+
+    p = add(
+        "accept-inferred",
+        cmd_accept_inferred,
+        "Write a framework's inferred answers into a team's answer file as explicit answers, each noting its source.",
+    )
+    p.add_argument("--team", "-t", required=True, help="team id")
+    p.add_argument("--framework", "-f", required=True, help="framework id (it must have crosswalk mappings)")
+    p.add_argument("--dry-run", action="store_true", help="print what would be written, write nothing")
 
     p = add("codeowners", cmd_codeowners, "Write .github/CODEOWNERS so each team's owners review its answer files.")
     p.add_argument(

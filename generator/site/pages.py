@@ -14,11 +14,13 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.crosswalk.infer import Inferred
+from generator.crosswalk.views import TeamView, team_views
 from generator.freshness import Freshness, age_text, freshness, last_reviewed
 from generator.model import Framework, Team
 from generator.project import Project
 from generator.rules import RULES
-from generator.scoring import FrameworkScore, score
+from generator.scoring import FrameworkScore
 from generator.site import charts, links
 from generator.site.escape import html_text, safe_url
 
@@ -64,20 +66,22 @@ class Org:
     today: dt.date = field(default_factory=dt.date.today)
     #: how current each team's answers to each framework are (team id -> framework id -> Freshness)
     fresh: dict[str, dict[str, Freshness]] = field(default_factory=dict)
+    views: Mapping[str, TeamView] = field(default_factory=dict)  # team id -> official and inferred results
 
 
 def collect(project: Project, options: SiteOptions, history: Any = None, today: dt.date | None = None) -> Org:
     """Score every team against every framework it answered, and see how current the answers are on ``today``."""
     frameworks = sorted(project.frameworks.values(), key=lambda f: f.title.lower())
     teams = sorted(project.teams, key=lambda t: (t.group.lower(), t.name.lower(), t.id))
-    scores = {t.id: {fid: score(project.frameworks[fid], fa) for fid, fa in t.frameworks.items()} for t in teams}
+    views = team_views(project)
+    scores = {t.id: dict(views[t.id].official) for t in teams}
     day = today or dt.date.today()
     settings = project.settings
     fresh = {
         t.id: {fid: freshness(fa, settings.max_age(fid), day, scores[t.id][fid].target_met) for fid, fa in t.frameworks.items()}
         for t in teams
     }
-    return Org(project, frameworks, teams, scores, options, history, links.Urls(options.directory_urls), day, fresh)
+    return Org(project, frameworks, teams, scores, options, history, links.Urls(options.directory_urls), day, fresh, views)
 
 
 def flags_text(f: Freshness | None) -> str:
@@ -320,8 +324,16 @@ def _evidence_html(items: Sequence[str], options: SiteOptions) -> str:
     return "<br>".join(out)
 
 
-def answers_table(fw: Framework, sc: FrameworkScore, options: SiteOptions, stale: Sequence[str] = ()) -> Markup:
+def answers_table(
+    fw: Framework,
+    sc: FrameworkScore,
+    options: SiteOptions,
+    stale: Sequence[str] = (),
+    inferred: Mapping[str, Inferred] | None = None,
+) -> Markup:
     """Every statement of the framework with the team's answer, note, evidence and date (one HTML block).
+
+    An answer in ``inferred`` is marked as inferred and names its source in the note column.
 
     Kept to few elements per row: MkDocs parses this HTML twice (Markdown, search), so tags cost build time.
     """
@@ -336,6 +348,9 @@ def answers_table(fw: Framework, sc: FrameworkScore, options: SiteOptions, stale
             if st.id in stale:
                 answer += ' <strong class="mc-flag">stale</strong>'
         notes = html_text(a.note) if a and a.note else ""
+        if inferred and st.id in inferred and a is inferred[st.id].answer:
+            answer += ' <span class="mc-inferred">inferred</span>'
+            notes = f'<span class="mc-provenance">{escape(str(inferred[st.id].provenance))}</span>'
         if a and a.evidence:
             notes = f"{notes}<br>{_evidence_html(a.evidence, options)}" if notes else _evidence_html(a.evidence, options)
         rows.append(f'<tr><td>{escape(st.id)}</td><td>{escape(st.text)}</td><td class="{cls}">{answer}</td><td>{notes}</td></tr>')
@@ -431,11 +446,16 @@ def team_context(org: Org, team: Team) -> dict[str, Any]:
     page = links.team_page(team.id)
     opts = org.options
     results = org.scores[team.id]
+    view = org.views.get(team.id) or TeamView(results)
     overview = []
     sections = []
     for fw in org.frameworks:
         sc = results.get(fw.id)
         fr = org.fresh[team.id].get(fw.id)
+        isc = view.inferred.get(fw.id)
+        shown = isc or sc
+        given = team.frameworks.get(fw.id)
+        explicit = sum(1 for sid in given.answers if sid in fw.by_id) if given is not None else 0
         overview.append(
             {
                 "fw": fw,
@@ -445,16 +465,21 @@ def team_context(org: Org, team: Team) -> dict[str, Any]:
                 "cls": charts.bucket(sc.headline.ratio if sc else None),
                 "target": target_text(fw, sc) if sc else "",
                 "target_state": target_state(sc) if sc else "none",
-                "answered": sum(1 for r in sc.results if r.assessed) if sc else 0,
+                "answered": explicit,
                 "total": len(fw.statements),
                 "assessed": fr.last.isoformat() if fr and fr.last else "",
                 "stale": len(fr.stale) if fr else 0,
                 "overdue": fr.due.isoformat() if fr and fr.overdue and fr.due else "",
                 "due": fr.due.isoformat() if fr and fr.due else "",
+                "opted_in": fw.id in team.use_inferred,
+                "with_inferred": isc.headline.text if isc is not None and (sc is None or sc.headline != isc.headline) else "",
+                "coverage": view.coverage_text(fw.id),
             }
         )
-        if sc is None:
+        if shown is None:
             continue
+        official = sc
+        sc = sc or shown
         blockers = _blockers(fw, sc)
         sections.append(
             {
@@ -462,8 +487,8 @@ def team_context(org: Org, team: Team) -> dict[str, Any]:
                 "sc": sc,
                 "page": links.framework_page(fw.id),
                 "href": org.urls.href(links.framework_page(fw.id), page),
-                "headline": sc.headline.text,
-                "level": level_text(fw, sc) if fw.has_levels else "",
+                "headline": official.headline.text if official is not None else "not assessed",
+                "level": level_text(fw, sc) if fw.has_levels and official is not None else "",
                 "next_level": level_label(fw, sc.next_level) if sc.next_level is not None else "",
                 "percent": percent_text(sc.percent),
                 "target": target_text(fw, sc),
@@ -473,8 +498,11 @@ def team_context(org: Org, team: Team) -> dict[str, Any]:
                 "more_blockers": blockers[BLOCKERS_SHOWN:],
                 "required": _required(fw, sc),
                 "aggregates": _aggregates(fw, sc),
-                "answers": answers_table(fw, sc, opts, fr.stale if fr else ()),
-                "answered": sum(1 for r in sc.results if r.assessed),
+                "answers": answers_table(fw, shown, opts, fr.stale if fr else (), view.inferred_answers(fw.id)),
+                "answered": explicit,
+                "headline_both": view.headline(fw.id) if view.inference is not None else "",
+                "coverage": view.coverage_text(fw.id),
+                "inferred_only": official is None,
             }
         )
     reviewed = last_reviewed(team)

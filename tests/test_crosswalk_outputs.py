@@ -1,0 +1,121 @@
+"""Inferred answers in the outputs: the team page marks them and names their source; accept-inferred writes them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import Repo
+from test_crosswalk import crosswalk, team_file
+
+from generator.cli import main
+from generator.project import load_project
+from generator.site import pages, render
+
+CATALOGUE_TEAM = """\
+# Our answers, given once.
+use-inferred: [pts]
+practices:
+  assessed: 2026-03-01
+  answers:
+    vcs: "yes"   # everything is in git
+    auto: "yes"
+    mon: partial
+frameworks:
+  demo:
+    answers:
+      r2: "no"  # explicit: never replaced
+"""
+
+
+def team_page(repo: Repo, tmp_path: Path) -> str:
+    project = load_project(repo.root)
+    assert not project.problems, project.problems.sorted()
+    out = tmp_path / "docs"
+    render.render_pages(pages.collect(project, pages.SiteOptions()), out)
+    return (out / "team" / "t.md").read_text(encoding="utf-8")
+
+
+def test_team_page_marks_inferred_answers_with_their_source_and_coverage(repo: Repo, tmp_path: Path) -> None:
+    crosswalk(repo)
+    repo.team("t", team_file(CATALOGUE_TEAM))
+    text = team_page(repo, tmp_path)
+    # demo (not opted in): officially Level 0 from the one explicit answer (r2 no); with the inferred
+    # b1 yes and r1 partial (mon partial) still Level 0: the two agree, so only one is shown.
+    assert "Level 0 with inferred answers" not in text
+    assert "1 answered · 3 inferred · 0 missing" in text
+    assert '<span class="mc-inferred">inferred</span>' in text
+    assert "inferred from practice vcs (equal)" in text
+    assert "inferred from practice auto (superset)" in text
+    # pts is opted in: its official result counts the inferred answers, and says so.
+    assert "counts inferred answers" in text
+    assert "0 answered · 3 inferred · 0 missing" in text
+    # rub was never answered: "not assessed", with the level inferred beside it (strategy from vcs, auto, mon).
+    # rub was never answered: strategy inferred from vcs, auto, mon (level 1); people has no counterpart at level 1.
+    assert "not assessed; incomplete with inferred answers" in text
+    assert "0 answered · 1 inferred · 1 missing" in text
+    assert "inferred from practices vcs, auto, mon (level 1 met, level 2 not)" in text
+    assert "Not assessed in this framework: the chart, the gaps and the answers below count the answers inferred" in text
+
+
+def test_official_and_inferred_levels_are_both_shown_when_they_differ(repo: Repo, tmp_path: Path) -> None:
+    crosswalk(repo)
+    repo.team(
+        "t",
+        team_file("practices:\n  answers: {vcs: 'yes', mon: 'yes'}\nframeworks:\n  demo:\n    answers: {b1: 'yes'}\n"),
+    )
+    text = team_page(repo, tmp_path)
+    # explicit: b1 yes, r1 unanswered -> Level 0; with r1 inferred yes (mon covers r1) -> Level 1.
+    assert "Level 0; Level 1 with inferred answers" in text
+
+
+def test_accept_inferred_writes_explicit_answers_keeping_comments(
+    repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    crosswalk(repo)
+    path = repo.team("t", team_file(CATALOGUE_TEAM))
+    before = path.read_text()
+    assert main(["--root", str(repo.root), "accept-inferred", "--team", "t", "--framework", "demo", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "b1: yes  (inferred from practice vcs (equal))" in out
+    assert "nothing written" in out and path.read_text() == before
+
+    assert main(["--root", str(repo.root), "accept-inferred", "--team", "t", "--framework", "demo"]) == 0
+    after = path.read_text()
+    assert after.startswith(before.split("frameworks:")[0])  # comments and the practices block untouched
+    assert 'r2: "no"  # explicit: never replaced' in after
+    assert "Accepted from the crosswalk, inferred from practice vcs (equal)." in after
+    project = load_project(repo.root)
+    assert not project.problems, project.problems.sorted()
+    answers = project.teams[0].frameworks["demo"].answers
+    assert {sid: a.value for sid, a in answers.items()} == {"b1": "yes", "b2": "partial", "r1": "partial", "r2": "no"}
+    assert str(answers["b1"].assessed) == "2026-03-01"  # the date of the practice answer it came from
+    # Nothing left to accept: a second run changes nothing.
+    assert main(["--root", str(repo.root), "accept-inferred", "--team", "t", "--framework", "demo"]) == 0
+    assert "no inferred answers to accept" in capsys.readouterr().out
+    assert path.read_text() == after
+
+
+@pytest.mark.parametrize(
+    ("team", "framework", "message"),
+    [
+        ("nobody", "demo", "no team `nobody` in answers/"),
+        ("t", "nope", "no framework `nope` in frameworks/"),
+    ],
+)
+def test_accept_inferred_refuses_unknown_ids(
+    repo: Repo, capsys: pytest.CaptureFixture[str], team: str, framework: str, message: str
+) -> None:
+    crosswalk(repo)
+    path = repo.team("t", team_file(CATALOGUE_TEAM))
+    before = path.read_text()
+    assert main(["--root", str(repo.root), "accept-inferred", "--team", team, "--framework", framework]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert path.read_text() == before
+
+
+def test_accept_inferred_refuses_a_framework_without_mappings(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.team("t", team_file(""))
+    assert main(["--root", str(repo.root), "accept-inferred", "--team", "t", "--framework", "demo"]) == 1
+    assert "`demo` has no mappings in crosswalk/" in capsys.readouterr().err
