@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
 
@@ -280,10 +283,24 @@ def main(argv: Sequence[str] | None = None, today: dt.date | None = None) -> int
 
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)  # type: ignore[assignment]
+    previous = _stop_on_sigterm()
     try:
         return _run(argv, today)
     finally:
         sys.stdout, sys.stderr = out, err
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm() -> Any:
+    """SIGTERM (CI cancelling a job, ``kill``) stops a command like Ctrl-C: temporary folders are removed."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _interrupt)
 
 
 def _run(argv: Sequence[str] | None, today: dt.date | None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import tempfile
 from pathlib import Path
@@ -54,4 +55,41 @@ def inside(path: Path, root: Path) -> bool:
         path.resolve().relative_to(root.resolve())
     except (ValueError, OSError, RuntimeError):
         return False
+    return True
+
+
+def temp_dir(prefix: str, parent: Path | None = None) -> Path:
+    """A new private folder named ``<prefix><pid>-<random>`` (the pid lets a later run spot it as stale)."""
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+
+
+def remove_stale(prefix: str, parent: Path | None = None) -> int:
+    """Remove the folders :func:`temp_dir` made with ``prefix`` whose process is gone (a crash, a kill -9).
+
+    Folders of running processes (a build in another terminal) are left alone. Returns how many went.
+    """
+    folder = Path(parent) if parent is not None else Path(tempfile.gettempdir())
+    removed = 0
+    try:
+        candidates = [p for p in folder.iterdir() if p.name.startswith(prefix) and p.is_dir() and not p.is_symlink()]
+    except OSError:
+        return 0
+    for path in candidates:
+        pid_text = path.name[len(prefix) :].split("-", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
     return True

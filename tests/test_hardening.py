@@ -4,8 +4,10 @@ reaches a terminal or a CI log as a control sequence or a workflow command."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -219,3 +221,116 @@ def test_fit_keeps_whole_lines_and_closes_details() -> None:
     body = out.split("\n")
     assert "</details>" in body and all(line in lines or line in ("", TRUNCATED) for line in body)
     assert fit(lines[:3], 1000) == "\n".join(lines[:3]) + "\n"
+
+
+# -- the site folder, temporary folders, the preview ----------------------------------------
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_build_refuses_a_folder_it_did_not_write_even_with_an_index_html(repo: Repo, tmp_path: Path) -> None:
+    target = tmp_path / "public"
+    target.mkdir()
+    (target / "index.html").write_text("<h1>my own site</h1>", encoding="utf-8")
+    (target / "notes.txt").write_text("precious", encoding="utf-8")
+    proc = run_cli("--root", str(repo.root), "build", "--site-dir", str(target))
+    assert proc.returncode == 1
+    assert "it is not empty and was not written by `maturity build`" in proc.stderr.decode()
+    assert sorted(p.name for p in target.iterdir()) == ["index.html", "notes.txt"]
+    assert (target / "notes.txt").read_text(encoding="utf-8") == "precious"
+
+
+def test_build_removes_what_a_killed_build_left_and_keeps_a_running_ones(repo: Repo, tmp_path: Path) -> None:
+    from generator.site.build import build_site
+
+    out = tmp_path / "out"
+    out.mkdir()
+    dead, alive = _dead_pid(), os.getppid()
+    stale = [out / f".site.building-{dead}-x1", out / f".site.downloads-{dead}-x2", out / f".site.old-{dead}-x3"]
+    for folder in stale:
+        folder.mkdir()
+        (folder / "index.html").write_text("half a site", encoding="utf-8")
+    running = out / f".site.building-{alive}-x4"
+    running.mkdir()
+    build_site(repo.root, out / "site", workbooks=False, history=False)
+    assert not any(folder.exists() for folder in stale)
+    assert running.is_dir()
+    assert sorted(p.name for p in out.iterdir()) == sorted([running.name, "site"])
+
+
+def _leftovers(folder: Path, pid: int) -> list[str]:
+    """Temporary folders process ``pid`` made next to the site and in the system's temporary folder."""
+    mine = [p.name for p in folder.iterdir() if f"-{pid}-" in p.name and p.name.startswith(".site.")]
+    prefixes = (f"maturity-docs-{pid}-", f"maturity-serve-{pid}-")
+    return mine + [p.name for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith(prefixes)]
+
+
+def test_sigterm_during_a_build_leaves_no_temporary_folder(repo: Repo, tmp_path: Path) -> None:
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(repo.root), "build", "--site-dir", str(out / "site")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".site.building-") for p in out.iterdir()):
+        assert proc.poll() is None and time.monotonic() < deadline, "the build never started staging"
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    assert "interrupted" in err.decode()
+    assert _leftovers(out, proc.pid) == []
+    assert not (out / "site").exists()
+
+
+def test_serve_answers_only_local_host_names_and_cleans_up_on_sigterm(repo: Repo) -> None:
+    import signal
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(repo.root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+    def get(host: str) -> int:
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": host})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as resp:  # noqa: S310 - localhost only
+                return int(resp.status)
+        except urllib.error.HTTPError as exc:
+            return int(exc.code)
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert get(f"127.0.0.1:{port}") == 200
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "the preview did not start"
+                time.sleep(0.3)
+        assert get(f"localhost:{port}") == 200
+        assert get("[::1]") == 200
+        assert get(f"evil.example:{port}") == 403  # a rebinding attacker's own domain name
+        assert get("127.0.0.1.evil.example") == 403
+        assert get("") == 403
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert _leftovers(repo.root, proc.pid) == []

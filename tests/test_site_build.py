@@ -296,6 +296,6 @@ def test_refuses_to_overwrite_a_folder_that_is_not_a_site(repo, tmp_path: Path) 
     precious = tmp_path / "precious"
     precious.mkdir()
     (precious / "thesis.txt").write_text("do not delete", encoding="utf-8")
-    with pytest.raises(MaturityError, match="does not look like a built site"):
+    with pytest.raises(MaturityError, match="was not written by `maturity build`"):
         build_site(repo.root, precious, history=False)
     assert (precious / "thesis.txt").read_text(encoding="utf-8") == "do not delete"

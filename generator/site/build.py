@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.fsio import world_readable
+from generator.fsio import remove_stale, temp_dir, world_readable
 from generator.problems import MaturityError, Problems
 from generator.project import Project, find_root, load_valid_project
 from generator.site import links, pages, render
@@ -126,6 +127,18 @@ def merge_nav(configured: list[Any] | None, generated: list[Any]) -> list[Any]:
     return out
 
 
+DOCS_PREFIX = "maturity-docs-"
+SERVE_PREFIX = "maturity-serve-"
+
+
+def _remove_stale_folders(site_dir: Path) -> None:
+    """Remove what a build or preview killed mid-way left behind (staging, downloads, old site, pages)."""
+    for kind in ("building", "downloads", "old"):
+        remove_stale(f".{site_dir.name}.{kind}-", site_dir.parent)
+    remove_stale(DOCS_PREFIX)
+    remove_stale(SERVE_PREFIX)
+
+
 def _check_site_dir(site_dir: Path, root: Path, docs_dir: Path) -> None:
     if site_dir == root or site_dir in root.parents or root in site_dir.parents and site_dir.name in ("frameworks", "answers"):
         raise MaturityError(f"refusing to build the site into {site_dir}: it holds the repository")
@@ -134,8 +147,11 @@ def _check_site_dir(site_dir: Path, root: Path, docs_dir: Path) -> None:
     if site_dir.exists():
         if not site_dir.is_dir():
             raise MaturityError(f"{site_dir} exists and is not a folder")
-        if any(site_dir.iterdir()) and not (site_dir / SITE_MARKER).exists() and not (site_dir / "index.html").exists():
-            raise MaturityError(f"refusing to replace {site_dir}: it is not empty and does not look like a built site")
+        if any(site_dir.iterdir()) and not (site_dir / SITE_MARKER).is_file():
+            raise MaturityError(
+                f"refusing to replace {site_dir}: it is not empty and was not written by `maturity build` "
+                f"(no {SITE_MARKER} file in it); choose an empty or new folder"
+            )
 
 
 def _export_workbooks(project: Project, out_dir: Path) -> int:
@@ -154,6 +170,7 @@ def _export_workbooks(project: Project, out_dir: Path) -> int:
 
 
 def _workbook_child(project: Project, out_dir: Path, conn: Any) -> None:  # pragma: no cover - runs in a forked process
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent stops it with SIGTERM and cleans up itself
     try:
         started = time.perf_counter()
         n = _export_workbooks(project, out_dir)
@@ -260,10 +277,11 @@ def build_site(
     else:
         _check_site_dir(site_dir, root, Path(tempfile.gettempdir()) / "maturity-docs")
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp_docs = None if docs_dir is not None else tempfile.mkdtemp(prefix="maturity-docs-")
+    _remove_stale_folders(site_dir)
+    tmp_docs = None if docs_dir is not None else temp_dir(DOCS_PREFIX)
     docs = Path(docs_dir).resolve() if docs_dir is not None else Path(tmp_docs)  # type: ignore[arg-type]
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
-    downloads_tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.downloads-", dir=site_dir.parent))
+    staging = temp_dir(f".{site_dir.name}.building-", site_dir.parent)
+    downloads_tmp = temp_dir(f".{site_dir.name}.downloads-", site_dir.parent)
     wb: _Workbooks | None = None
     try:
         try:
@@ -339,7 +357,7 @@ def _swap(staging: Path, site_dir: Path) -> None:
     if not site_dir.exists():
         os.replace(staging, site_dir)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.old-", dir=site_dir.parent))
+    old = temp_dir(f".{site_dir.name}.old-", site_dir.parent)
     old.rmdir()
     os.replace(site_dir, old)
     try:

@@ -8,13 +8,16 @@ Invalid input is reported on the console and the last good pages stay up.
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import shutil
 import sys
-import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from generator.fsio import remove_stale, temp_dir
 from generator.problems import MaturityError
 from generator.project import find_root, load_project, load_valid_project
 from generator.site import build, pages, render
@@ -86,6 +89,56 @@ def watch(root: Path, regen: Regenerator, stop: threading.Event, interval: float
                 print(f"maturity: error: regenerating the pages failed: {exc}", file=sys.stderr)
 
 
+def allowed_host(host_header: str, served_host: str) -> bool:
+    """True when a request's ``Host`` names this machine: an IP address, ``localhost``, or the host served on.
+
+    A page on another site cannot reach the preview through DNS rebinding: its requests carry that
+    site's own name in ``Host``, which is refused.
+    """
+    host = host_header.strip().lower().rstrip(".")
+    if host.startswith("["):
+        name = host[1 : host.find("]")] if "]" in host else host
+    else:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    if not name:
+        return False
+    if name in ("localhost", served_host.strip("[]").lower()) or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _host_checked_server(served_host: str) -> Any:
+    """MkDocs' live-reload server, answering 403 to a request whose ``Host`` is not this machine."""
+    from mkdocs.livereload import LiveReloadServer
+
+    class HostCheckedServer(LiveReloadServer):  # type: ignore[misc]
+        def serve_request(self, environ: dict[str, Any], start_response: Any) -> Any:
+            if not allowed_host(str(environ.get("HTTP_HOST", "")), served_host):
+                start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8")])
+                return [b"403 Forbidden: unknown Host header (the preview answers localhost and IP addresses only)\n"]
+            return super().serve_request(environ, start_response)
+
+    return HostCheckedServer
+
+
+@contextlib.contextmanager
+def host_checked(dev_addr: str) -> Iterator[None]:
+    """While inside, ``mkdocs serve`` uses the Host-checking server (MkDocs has no option for it)."""
+    import mkdocs.commands.serve as mkdocs_serve_module
+
+    served_host = dev_addr.rsplit(":", 1)[0] if ":" in dev_addr else dev_addr
+    plain_server = mkdocs_serve_module.LiveReloadServer
+    mkdocs_serve_module.LiveReloadServer = _host_checked_server(served_host)  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        mkdocs_serve_module.LiveReloadServer = plain_server  # type: ignore[misc]
+
+
 def serve(root: Path | None, dev_addr: str = "127.0.0.1:8000") -> int:
     """Build the pages, start the watcher and MkDocs' live-reload server (until interrupted)."""
     import logging
@@ -94,7 +147,8 @@ def serve(root: Path | None, dev_addr: str = "127.0.0.1:8000") -> int:
 
     root = (root or find_root()).resolve()
     project = load_valid_project(root, "nothing to preview")
-    docs = Path(tempfile.mkdtemp(prefix="maturity-serve-"))
+    remove_stale(build.SERVE_PREFIX)
+    docs = temp_dir(build.SERVE_PREFIX)
     stop = threading.Event()
     try:
         render.prepare(docs)
@@ -108,7 +162,7 @@ def serve(root: Path | None, dev_addr: str = "127.0.0.1:8000") -> int:
             raise MaturityError("the site cannot be previewed until the errors are fixed")
         thread = threading.Thread(target=watch, args=(root, regen, stop), daemon=True)
         thread.start()
-        with build.mkdocs_logging(logging.INFO):
+        with build.mkdocs_logging(logging.INFO), host_checked(dev_addr):
             mkdocs_serve(str(source.path), **source.overrides, docs_dir=str(docs), dev_addr=dev_addr, nav=nav, livereload=True)
     finally:
         stop.set()
