@@ -119,3 +119,35 @@ def test_accept_inferred_refuses_a_framework_without_mappings(repo: Repo, capsys
     repo.team("t", team_file(""))
     assert main(["--root", str(repo.root), "accept-inferred", "--team", "t", "--framework", "demo"]) == 1
     assert "`demo` has no mappings in crosswalk/" in capsys.readouterr().err
+
+
+def test_crosswalk_page_lists_each_practice_with_the_items_mapped_to_it(repo: Repo, tmp_path: Path) -> None:
+    crosswalk(repo)
+    repo.team("t", team_file(""))
+    project = load_project(repo.root)
+    org = pages.collect(project, pages.SiteOptions())
+    out = tmp_path / "docs"
+    render.render_pages(org, out)
+    text = (out / "crosswalk.md").read_text(encoding="utf-8")
+    assert {"Crosswalk": "crosswalk.md"} in render.nav(org)[1]["Frameworks"]
+    # one heading per practice (search lands on it), each mapped item with its relationship, rationale and source
+    assert "### Monitoring\n\n`mon` · Models are monitored&#46;" in text
+    assert "- [Demo levels](framework/demo.md) `r1` **subset**: Models are monitored&#46; *part* (source: Demo source, 3)" in text
+    rubric_line = "- [Rubric demo](framework/rub.md) `strategy@2` **superset**: level 2&#58; a lot *more*"
+    assert rubric_line + " (source: Rubric source, Strategy row)" in text
+    # coverage, hand-checked: the catalogue reaches every demo and pts statement, and strategy but not people
+    # (people level 1 has no counterpart); demo answered in full reaches pts p1, p2, p3 (all equal to a practice
+    # demo maps to) and rub strategy (vcs met by b1 equal; level 2 needs auto and mon met: b2 superset carries auto
+    # in full, r1 subset carries mon capped at partial -> level 1).
+    assert "| the practice catalogue | 100% | 100% | 50% |" in text
+    assert "| Demo levels | - | 100% | 50% |" in text
+    assert "`people@0`: floor; `people@1`: not checkable" in text
+
+
+def test_no_crosswalk_page_without_a_crosswalk(repo: Repo, tmp_path: Path) -> None:
+    repo.team("t", team_file(""))
+    org = pages.collect(load_project(repo.root), pages.SiteOptions())
+    out = tmp_path / "docs"
+    render.render_pages(org, out)
+    assert not (out / "crosswalk.md").exists()
+    assert all("Crosswalk" not in item for item in render.nav(org)[1]["Frameworks"])

@@ -242,7 +242,7 @@ class _MapReader(Reader):
     ) -> None:
         name = st.id if level is None else f"{st.id}@{level}"
         choice = st.choice(level) if level is not None else None
-        citation = choice.citation if choice is not None else st.citation
+        citation = choice.citation if choice is not None and choice.citation is not None else st.citation
         if isinstance(node, MappingNode):
             keys = self.mapping(node, f"mapping of `{name}`", NONE_KEYS, NONE_KEYS)
             if "none" in keys:

@@ -11,6 +11,8 @@ from typing import Any
 import jinja2
 
 from generator import resources
+from generator.crosswalk.page import PAGE as CROSSWALK_PAGE
+from generator.crosswalk.page import crosswalk_context
 from generator.problems import MaturityError
 from generator.site import charts, links, pages
 from generator.site.escape import html_text, md_block, md_code, md_inline, nav_title, title_text
@@ -77,9 +79,10 @@ def prepare(docs_dir: Path) -> None:
 def nav(org: pages.Org) -> list[Any]:
     """The navigation: home, each framework, the teams index, the guide. Team pages stay out of it."""
     per_framework = [{nav_title(f.title): links.framework_page(f.id)} for f in org.frameworks]
+    crosswalk = [{"Crosswalk": CROSSWALK_PAGE}] if org.project.crosswalk is not None else []
     return [
         {"Overview": links.HOME},
-        {"Frameworks": [{"All frameworks": links.FRAMEWORKS}, *per_framework]},
+        {"Frameworks": [{"All frameworks": links.FRAMEWORKS}, *per_framework, *crosswalk]},
         {"Teams": links.TEAMS},
         {"How to assess": links.ABOUT},
     ]
@@ -124,6 +127,9 @@ def _render_pages(org: pages.Org, docs_dir: Path, env: jinja2.Environment) -> li
     page("frameworks.md.j2", links.FRAMEWORKS, pages.frameworks_context(org))
     page("teams.md.j2", links.TEAMS, pages.teams_context(org))
     page("about.md.j2", links.ABOUT, {"options": org.options, "frameworks": org.frameworks})
+    if org.project.crosswalk is not None:
+        context = crosswalk_context(org.project.crosswalk, org.project.frameworks, links.framework_page)
+        page("crosswalk.md.j2", CROSSWALK_PAGE, context)
     fw_tpl = env.get_template("framework.md.j2")
     for fw in org.frameworks:
         _write(docs_dir / links.framework_page(fw.id), fw_tpl.render(pages.framework_context(org, fw)), written)
