@@ -23,6 +23,8 @@ _PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
 #: Evidence must be a web link or a path inside the repository; no script or data URLs.
 SAFE_LINK = re.compile(r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"']+|[A-Za-z0-9_./#-][^\s<>\"':]*)$")
 MAX_NOTE = 4000
+#: The evidence of one answer goes into one workbook cell, one link a line: no more than a cell holds.
+MAX_EVIDENCE_TEXT = 32_767
 
 
 class _AnswerReader(Reader):
@@ -205,6 +207,13 @@ class _AnswerReader(Reader):
                 note = self.text(keys["note"][1], "note", allow_empty=True, max_len=MAX_NOTE)
             if "evidence" in keys:
                 evidence = tuple(self.each(self.sequence(keys["evidence"][1], "evidence"), self.link))
+                length = len("\n".join(evidence))
+                if length > MAX_EVIDENCE_TEXT:
+                    self.error(
+                        keys["evidence"][1],
+                        f"the evidence links are {length:,} characters in all; a spreadsheet cell holds "
+                        f"{MAX_EVIDENCE_TEXT:,}: link one page that lists them instead",
+                    )
             if "assessed" in keys:
                 assessed = self.date(keys["assessed"][1])
         else:

@@ -334,3 +334,51 @@ def test_serve_answers_only_local_host_names_and_cleans_up_on_sigterm(repo: Repo
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
     assert _leftovers(repo.root, proc.pid) == []
+
+
+# -- lesser items: array formulas, evidence longer than a cell, history CSV ---------------------
+
+
+def test_an_array_formula_in_a_note_is_imported_as_its_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import openpyxl
+    from openpyxl.worksheet.formula import ArrayFormula
+    from test_workbook_support import FIXTURES, TEAM, answers_of, cli, copy_project
+
+    wb = openpyxl.load_workbook(FIXTURES / "exported.xlsx")
+    wb["levels-demo"]["F4"] = "Yes"
+    wb["levels-demo"]["G4"] = ArrayFormula("G4", "=SUM(A1:A2*B1:B2)")
+    book = tmp_path / "array.xlsx"
+    wb.save(book)
+    root = copy_project(tmp_path / "repo")
+    rc, _, err = cli(capsys, root, "import", str(book))
+    assert rc == 0, err
+    value, note, _ = answers_of(root, TEAM)["levels-demo"]["d3"]
+    assert (value, note) == ("yes", "=SUM(A1:A2*B1:B2)")
+
+
+def test_evidence_longer_than_a_cell_holds_is_refused(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    links = [f"https://example.com/{i:02d}/" + "x" * 1900 for i in range(18)]  # 34,700 characters in all
+    repo.team(
+        "alpha",
+        "team: alpha\nname: Alpha\nframeworks:\n  demo:\n    answers:\n      b1:\n        answer: 'yes'\n"
+        f"        evidence: {json.dumps(links)}\n",
+    )
+    assert main(["--root", str(repo.root), "validate"]) == 1
+    err = capsys.readouterr().err
+    assert "answers/alpha.yaml:8:19: the evidence links are 34," in err and "a spreadsheet cell holds 32,767" in err
+
+
+def test_history_csv_cells_never_start_a_formula() -> None:
+    from generator.site.build import csv_cell
+
+    assert [csv_cell(v) for v in ("=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", " =x", "\tx", "Level 2", 42.0, None)] == [
+        "'=HYPERLINK(\"x\")",
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "' =x",
+        "'\tx",
+        "Level 2",
+        42.0,
+        None,
+    ]

@@ -219,6 +219,15 @@ class _Workbooks:
             self.proc.join()
 
 
+def csv_cell(value: Any) -> Any:
+    """A CSV value a spreadsheet shows as written: text that would start a formula (= + - @) gets a leading '."""
+    from generator.workbook.layout import FORMULA_LIKE
+
+    if isinstance(value, str) and (FORMULA_LIKE.match(value) or value[:1] in ("\t", "\r")):
+        return "'" + value
+    return value
+
+
 def _write_history(history: Any, project: Project, site: Path) -> None:
     if history is None or not getattr(history, "available", False):
         return
@@ -230,7 +239,7 @@ def _write_history(history: Any, project: Project, site: Path) -> None:
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
         (out / f"{team.id}.csv").write_text(buf.getvalue(), encoding="utf-8")
         (out / f"{team.id}.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
 

@@ -20,6 +20,7 @@ from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from generator.problems import Problem
 from generator.workbook import layout as L
@@ -105,6 +106,9 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
+    if isinstance(value, (ArrayFormula, DataTableFormula)):  # an array formula typed into a cell: its text
+        text = getattr(value, "text", None) or ""
+        return text if text.startswith("=") or not text else f"={text}"
     return str(value)
 
 
