@@ -137,7 +137,15 @@ def _search(page: Page, words: str, expected: str) -> str:
 
 def test_home_team_level_chart(built: str, page: Page) -> None:
     page.goto(built)
-    assert page.locator("table.mc-heatmap tbody tr").count() == 2
+    assert page.locator("table.mc-heatmap tbody tr:not(.mc-group-row)").count() == 2
+    groups = page.locator("table.mc-heatmap tbody tr.mc-group-row a")
+    assert groups.count() == 2  # a heading row per group, linking to its page
+    group = groups.first.inner_text()
+    groups.first.click()
+    page.wait_for_url("**/group/*/")
+    assert page.locator("h1").inner_text().rstrip("¶").strip() == group
+    assert page.locator("table.mc-heatmap tbody tr").count() >= 1 and page.locator("h2", has_text="Trend").count() == 1
+    page.go_back()
     page.click("table.mc-heatmap a:has-text('Orion Forecasting')")
     page.wait_for_url("**/team/orion/")
     assert page.locator("h1").inner_text().rstrip("¶").strip() == "Orion Forecasting"

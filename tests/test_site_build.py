@@ -60,6 +60,19 @@ frameworks:
 """
 
 
+GAMMA = """\
+team: gamma
+name: Gamma Fraud
+group: Payments
+frameworks:
+  demo:
+    target: 1
+    target_due: 2026-03-31
+    assessed: 2026-03-01
+    answers: {b1: "yes", b2: "no", r1: "yes", r2: "no"}
+"""
+
+
 def write_teams(repo) -> None:  # type: ignore[no-untyped-def]
     repo.team("alpha", ALPHA.replace("HOSTILE", HOSTILE_NOTE.replace('"', '\\"')))
     repo.team("beta", BETA)
@@ -201,11 +214,17 @@ def _generate(repo, out: Path, history: object = None) -> None:  # type: ignore[
 
 
 @pytest.mark.parametrize(
-    ("page", "golden"), [("team/alpha.md", "site_team_alpha.md"), ("framework/demo.md", "site_framework_demo.md")]
+    ("page", "golden"),
+    [
+        ("team/alpha.md", "site_team_alpha.md"),
+        ("framework/demo.md", "site_framework_demo.md"),
+        ("group/payments.md", "site_group_payments.md"),
+    ],
 )
 def test_golden_pages(repo, tmp_path: Path, page: str, golden: str) -> None:  # type: ignore[no-untyped-def]
     """Set UPDATE_GOLDEN=1 to rewrite the expected pages after an intended change."""
     write_teams(repo)
+    repo.team("gamma", GAMMA)  # a second team in alpha's group
     out = tmp_path / "docs"
     _generate(repo, out, _history_for(None))
     text = (out / page).read_text(encoding="utf-8")

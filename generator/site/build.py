@@ -311,7 +311,7 @@ def build_site(
 
         t = time.perf_counter()
         org = pages.collect(project, site_options(cfg, workbooks), hist, today)
-        files = render.render_pages(org, docs)
+        files = render.render_pages(org, docs, timings=timings)
         timings["pages"] = time.perf_counter() - t
         cfg["nav"] = merge_nav(cfg.get("nav"), render.nav(org))
 

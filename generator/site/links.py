@@ -7,6 +7,8 @@ blocks need real URLs, computed here the way MkDocs lays pages out.
 from __future__ import annotations
 
 import posixpath
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 HOME = "index.md"
@@ -36,6 +38,28 @@ def framework_page(framework_id: str) -> str:
 
 def team_page(team_id: str) -> str:
     return f"team/{team_id}.md"
+
+
+def group_page(group_slug: str) -> str:
+    return f"group/{group_slug}.md"
+
+
+#: The group of teams whose answer file names none.
+NO_GROUP = "No group"
+
+
+def group_slugs(names: Iterable[str]) -> dict[str, str]:
+    """Each group name ("" for none) -> the unique, file-name-safe slug of its page ("Payments & Risk" -> "payments-risk")."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for name in sorted(set(names), key=lambda n: (n or NO_GROUP).lower()):
+        base = re.sub(r"[^a-z0-9]+", "-", (name or NO_GROUP).lower()).strip("-")[:60].strip("-") or "group"
+        slug, n = base, 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        out[name] = slug
+    return out
 
 
 def team_workbook(team_id: str) -> str:

@@ -161,7 +161,16 @@ def home_context(org: Org) -> dict[str, Any]:
         f'<th scope="col"><a href="{org.urls.href(links.framework_page(f.id), page)}">{escape(f.title)}</a></th>' for f in fws
     )
     rows = []
+    slugs = links.group_slugs(t.group for t in org.teams)
+    current: str | None = None
     for t in org.teams:
+        if t.group != current:  # teams come sorted by group: a heading row starts each group
+            current = t.group
+            href = org.urls.href(links.group_page(slugs[t.group]), page)
+            rows.append(
+                f'<tr class="mc-group-row"><th scope="rowgroup" colspan="{len(fws) + 2}">'
+                f'<a href="{href}">{escape(t.group or links.NO_GROUP)}</a></th></tr>'
+            )
         cells = []
         for f in fws:
             sc = org.scores[t.id].get(f.id)
@@ -280,7 +289,7 @@ def teams_context(org: Org) -> dict[str, Any]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for t in org.teams:
         results = org.scores[t.id]
-        groups.setdefault(t.group or "No group", []).append(
+        groups.setdefault(t.group or links.NO_GROUP, []).append(
             {
                 "team": t,
                 "page": links.team_page(t.id),
@@ -290,7 +299,12 @@ def teams_context(org: Org) -> dict[str, Any]:
                 "met": sum(1 for s in results.values() if s.target_met),
             }
         )
-    return {"team_count": len(org.teams), "groups": sorted(groups.items(), key=lambda kv: kv[0].lower())}
+    slugs = links.group_slugs(t.group for t in org.teams)
+    return {
+        "team_count": len(org.teams),
+        "groups": sorted(groups.items(), key=lambda kv: kv[0].lower()),
+        "group_pages": {(name or links.NO_GROUP): links.group_page(slug) for name, slug in slugs.items()},
+    }
 
 
 def _status_class(fw: Framework, sc: FrameworkScore, sid: str) -> tuple[str, str]:
@@ -525,7 +539,8 @@ def team_context(org: Org, team: Team) -> dict[str, Any]:
 # -- history ---------------------------------------------------------------------
 
 
-def _history_value(fw: Framework | None, level: int | None, percent: float | None) -> float | None:
+def history_value(fw: Framework | None, level: int | None, percent: float | None) -> float | None:
+    """A history point as a 0..100 value for charts: its percentage, else its level's place among the levels."""
     if percent is not None:
         return percent
     if fw is not None and level is not None and fw.levels:
@@ -547,7 +562,7 @@ def history_context(org: Org, team: Team) -> dict[str, Any]:
     for p in points:
         if p.problem:
             continue
-        value = _history_value(org.project.frameworks.get(p.framework), p.level, p.percent)
+        value = history_value(org.project.frameworks.get(p.framework), p.level, p.percent)
         if value is not None:
             by_fw.setdefault(p.framework, []).append((p.date, value))
     for fid, pts in by_fw.items():

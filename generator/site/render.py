@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from generator import resources
 from generator.crosswalk.page import PAGE as CROSSWALK_PAGE
 from generator.crosswalk.page import crosswalk_context
 from generator.problems import MaturityError
-from generator.site import charts, links, pages
+from generator.site import charts, groups, links, pages
 from generator.site.escape import html_text, md_block, md_code, md_inline, nav_title, title_text
 
 #: The templates shipped with the product (a project's own ``site_templates/`` overrides them file by file).
@@ -103,21 +104,23 @@ def _template_place(exc: jinja2.TemplateError, root: Path) -> str:
     return f"{shown}:{line}: " if line else f"{shown}: "
 
 
-def render_pages(org: pages.Org, docs_dir: Path, env: jinja2.Environment | None = None) -> list[Path]:
+def render_pages(
+    org: pages.Org, docs_dir: Path, env: jinja2.Environment | None = None, timings: dict[str, float] | None = None
+) -> list[Path]:
     """Write every page and the site assets into ``docs_dir``; remove stale generated files. Returns the files.
 
     A template that does not parse or render (a repository's own ``site_templates/``) raises
     MaturityError naming the template file and line.
     """
     try:
-        return _render_pages(org, docs_dir, env or environment(org.project.root))
+        return _render_pages(org, docs_dir, env or environment(org.project.root), timings if timings is not None else {})
     except jinja2.TemplateError as exc:
         root = org.project.root.resolve()
         kind = "syntax error" if isinstance(exc, jinja2.TemplateSyntaxError) else "error"
         raise MaturityError(f"{_template_place(exc, root)}template {kind}: {exc.message}") from None
 
 
-def _render_pages(org: pages.Org, docs_dir: Path, env: jinja2.Environment) -> list[Path]:
+def _render_pages(org: pages.Org, docs_dir: Path, env: jinja2.Environment, timings: dict[str, float]) -> list[Path]:
     written: set[Path] = set()
 
     def page(template: str, src: str, ctx: dict[str, Any]) -> None:
@@ -132,7 +135,13 @@ def _render_pages(org: pages.Org, docs_dir: Path, env: jinja2.Environment) -> li
         page("crosswalk.md.j2", CROSSWALK_PAGE, context)
     fw_tpl = env.get_template("framework.md.j2")
     for fw in org.frameworks:
-        _write(docs_dir / links.framework_page(fw.id), fw_tpl.render(pages.framework_context(org, fw)), written)
+        ctx = {**pages.framework_context(org, fw), "who": groups.framework_teams(org, fw)}
+        _write(docs_dir / links.framework_page(fw.id), fw_tpl.render(ctx), written)
+    started = time.perf_counter()
+    group_tpl = env.get_template("group.md.j2")
+    for group in groups.groups_of(org):
+        _write(docs_dir / links.group_page(group.slug), group_tpl.render(groups.group_context(org, group)), written)
+    timings["group pages"] = time.perf_counter() - started
     team_tpl = env.get_template("team.md.j2")
     for team in org.teams:
         _write(docs_dir / links.team_page(team.id), team_tpl.render(pages.team_context(org, team)), written)
