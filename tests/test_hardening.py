@@ -371,8 +371,8 @@ def test_evidence_longer_than_a_cell_holds_is_refused(repo: Repo, capsys: pytest
 def test_history_csv_cells_never_start_a_formula() -> None:
     from generator.site.build import csv_cell
 
-    assert [csv_cell(v) for v in ("=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", " =x", "\tx", "Level 2", 42.0, None)] == [
-        "'=HYPERLINK(\"x\")",
+    assert [csv_cell(v) for v in ('=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", " =x", "\tx", "Level 2", 42.0, None)] == [
+        '\'=HYPERLINK("x")',
         "'+1",
         "'-2",
         "'@SUM(A1)",
@@ -382,3 +382,42 @@ def test_history_csv_cells_never_start_a_formula() -> None:
         42.0,
         None,
     ]
+
+
+# -- the safety net: a built page with a handler or a script URL fails the build -------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "found"),
+    [
+        ("<img src=x onerror=alert(1)>", ["onerror="]),
+        ('<a title="t" href="JavaScript:x">', ["href=javascript:"]),
+        ('<a href="java&#115;cript:y">', ["href=javascript:"]),
+        ("<a href=&#x6A;avascript:z>", ["href=javascript:"]),
+        ("<svg><a xlink:href='data:text/html,x'>", ["xlink:href=data:"]),
+        ('<p title="x onclick=1 javascript:">text onerror=x &lt;img onerror=1&gt; online=1 Metadata: x</p>', []),
+        ('<a href="https://example.com/javascript:">ok</a>', []),
+    ],
+)
+def test_script_attributes_reads_tags_as_a_browser_does(page: str, found: list[str]) -> None:
+    from generator.site.escape import script_attributes
+
+    assert script_attributes(page) == found
+
+
+def test_a_template_that_prints_framework_text_raw_fails_the_build(repo: Repo, tmp_path: Path) -> None:
+    from generator.problems import MaturityError
+    from generator.site.build import build_site
+
+    site = tmp_path / "site"
+    build_site(repo.root, site, workbooks=False, history=False)
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    fw = repo.root / "frameworks" / "demo.yaml"
+    fw.write_text(fw.read_text(encoding="utf-8").replace("title: Demo levels", 'title: "Demo <img src=x onerror=alert(1)>"'))
+    (repo.root / "site_templates").mkdir()
+    (repo.root / "site_templates" / "frameworks.md.j2").write_text(
+        "# Frameworks\n\n{% for item in frameworks %}\n<p>{{ item.framework.title | safe }}</p>\n{% endfor %}\n", encoding="utf-8"
+    )
+    with pytest.raises(MaturityError, match=r"frameworks/index.html would hold onerror= \(script in a page\)"):
+        build_site(repo.root, site, workbooks=False, history=False)
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before

@@ -219,6 +219,20 @@ class _Workbooks:
             self.proc.join()
 
 
+def _refuse_script_in_pages(site: Path) -> None:
+    """The safety net of the escaping: no built page may hold an event handler or a script URL."""
+    from generator.site.escape import script_attributes
+
+    for page in sorted(site.rglob("*.html")):
+        found = script_attributes(page.read_text(encoding="utf-8", errors="replace"))
+        if found:
+            raise MaturityError(
+                f"site not built: {page.relative_to(site).as_posix()} would hold {', '.join(sorted(set(found))[:3])} "
+                "(script in a page); some text reached it unescaped: check the project's site_templates/, "
+                "or report this as a bug"
+            )
+
+
 def csv_cell(value: Any) -> Any:
     """A CSV value a spreadsheet shows as written: text that would start a formula (= + - @) gets a leading '."""
     from generator.workbook.layout import FORMULA_LIKE
@@ -322,6 +336,9 @@ def build_site(
             except MkDocsException as exc:
                 raise MaturityError(f"site not built: MkDocs failed: {exc.format_message()}") from None
         timings["mkdocs"] = time.perf_counter() - t
+        t = time.perf_counter()
+        _refuse_script_in_pages(staging)
+        timings["script check"] = time.perf_counter() - t
 
         t = time.perf_counter()
         n_workbooks = 0

@@ -149,3 +149,43 @@ def safe_url(url: str) -> str | None:
 def xml_text(text: str) -> str:
     """Text inside SVG elements and attributes."""
     return html.escape(str(text), quote=True)
+
+
+#: Where a handler or a script URL might start: checked further only there (most pages have none).
+_SUSPECT = re.compile(
+    r"\son[A-Za-z]+\s*=|(?:javascript|vbscript|data)\s*:"
+    r"""|(?:href|src|action|poster|background)\s*=\s*["']?[\s\w]*&""",  # an entity in a URL's scheme
+    re.IGNORECASE,
+)
+_START_TAG = re.compile(r"""<[A-Za-z][^\s/>]*((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*/?>""")
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_SCRIPT_URL = re.compile(r"^[\s\x00-\x1f]*(javascript|vbscript|data)\s*:", re.IGNORECASE)
+
+
+def script_attributes(page_html: str) -> list[str]:
+    """Event handlers (``onerror=``) and script URLs (``javascript:``) in the start tags of a built page.
+
+    The escaping above keeps them out of every page; the build checks each page with this as a safety
+    net, so a hole in a template (or a project's own template that prints text unescaped) fails the
+    build instead of reaching readers. Attribute values are read as the browser reads them (entities
+    decoded), so ``java&#115;cript:`` is found too. Only the tags around a suspect spot are parsed.
+    """
+    found: list[str] = []
+    checked: set[int] = set()
+    for spot in _SUSPECT.finditer(page_html):
+        start = page_html.rfind("<", 0, spot.start())
+        if start < 0 or start in checked:
+            continue
+        checked.add(start)
+        tag = _START_TAG.match(page_html, start)
+        if tag is None:
+            continue
+        for attr in _ATTRIBUTE.finditer(tag.group(1)):
+            name = attr.group(1).lower()
+            value = html.unescape(next((v for v in attr.group(2, 3, 4) if v is not None), ""))
+            url = _SCRIPT_URL.match(value)
+            if name.startswith("on"):
+                found.append(f"{name}=")
+            elif url and name != "content":
+                found.append(f"{name}={url.group(1).lower()}:")
+    return found
