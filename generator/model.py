@@ -200,6 +200,7 @@ class Framework:
     by_id: Mapping[str, Statement] = field(default_factory=lambda: MappingProxyType({}), compare=False)
     #: old id -> the live statement id that replaces it (from the statements' ``aliases``)
     renamed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), compare=False)
+    sections_by_id: Mapping[str, Section] = field(default_factory=lambda: MappingProxyType({}), compare=False)
 
     def scale_of(self, statement: Statement) -> Scale:
         """The answer scale a statement is answered on (its named scale, else the default)."""
@@ -236,11 +237,7 @@ class Framework:
         return f"Level {number}: {lv.name}" if lv else f"Level {number}"
 
     def section(self, section_id: str) -> Section | None:
-        for top in self.sections:
-            for sec in top.walk():
-                if sec.id == section_id:
-                    return sec
-        return None
+        return self.sections_by_id.get(section_id)
 
     def walk_sections(self) -> Iterator[Section]:
         for top in self.sections:
@@ -262,6 +259,7 @@ def finish_framework(fw: Framework) -> Framework:
     flat = tuple(s for top in fw.sections for s in top.all_statements())
     object.__setattr__(fw, "statements", flat)
     object.__setattr__(fw, "by_id", MappingProxyType({s.id: s for s in flat}))
+    object.__setattr__(fw, "sections_by_id", MappingProxyType({sec.id: sec for top in fw.sections for sec in top.walk()}))
     object.__setattr__(fw, "renamed", MappingProxyType({old: s.id for s in flat for old in s.aliases}))
     return fw
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -142,6 +145,8 @@ def build_framework_sheet(
     owner = _section_of(framework)
     rows: dict[str, int] = {}
     scale_dvs: dict[str, DataValidation] = {}  # one dropdown per scale, shared by its rows
+    column_style: dict[int, StyleArray] = {}
+    scale_cells: dict[str, list[str]] = {}
     for r, st in enumerate(framework.statements, start=2):
         rows[st.id] = r
         sec = owner[st.id]
@@ -159,12 +164,15 @@ def build_framework_sheet(
                     _set_text(ws, r, i, value)
                 else:
                     ws.cell(row=r, column=i, value=value)
-                ws.cell(row=r, column=i).alignment = WRAP_TOP
-            else:  # answer, note, evidence: the cells people fill in
-                cell = ws.cell(row=r, column=i)
+            cell = ws.cell(row=r, column=i)
+            if i in column_style:  # setting styles one by one costs a lookup each: copy the first row's
+                cell._style = copy(column_style[i])
+                continue
+            cell.alignment = WRAP_TOP
+            if h not in values:  # answer, note, evidence: the cells people fill in
                 cell.protection = UNLOCKED
-                cell.alignment = WRAP_TOP
                 cell.fill = INPUT_FILL
+            column_style[i] = copy(cell._style)
         answer_cell = f"{letters[L.H_ANSWER]}{r}"
         if st.is_rubric:
             dv = DataValidation(
@@ -183,6 +191,7 @@ def build_framework_sheet(
             dv.add(answer_cell)
         else:
             key = L.scale_list(framework, st)
+            scale_cells.setdefault(key, []).append(answer_cell)
             if key not in scale_dvs:
                 scale_dvs[key] = DataValidation(
                     type="list",
@@ -197,7 +206,8 @@ def build_framework_sheet(
                     prompt=_prompt(framework.scale_of(st)),
                 )
                 ws.add_data_validation(scale_dvs[key])
-            scale_dvs[key].add(answer_cell)
+    for key, cells in scale_cells.items():  # one range per dropdown, set once (adding cells one by one is quadratic)
+        scale_dvs[key].sqref = MultiCellRange(" ".join(cells))
     last = len(framework.statements) + 1
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(last, 2)}"
