@@ -41,8 +41,8 @@ def framework_text(n_statements: int, n_scales: int, per_section: int = 10) -> s
     n_sections = -(-n_statements // per_section)
     k = 0
     for sec in range(n_sections):
-        lines += [f"  - id: s{sec}", f"    title: Section {sec}", "    sections:", f"      - id: s{sec}.a", "        title: Stream",
-                  f"        scale: scale-{sec % n_scales}", "        statements:"]  # fmt: skip
+        lines += [f"  - id: s{sec}", f"    title: Section {sec}", "    sections:", f"      - id: s{sec}.a"]
+        lines += ["        title: Stream", f"        scale: scale-{sec % n_scales}", "        statements:"]
         for _ in range(min(per_section, n_statements - k)):
             lines.append(f"          - {{id: q{k}, text: Question {k} asks something specific., source: Q{k}}}")
             k += 1
