@@ -153,10 +153,9 @@ def xml_text(text: str) -> str:
 
 #: Where a handler or a script URL might start: checked further only there (most pages have none).
 _SUSPECT = re.compile(
-    r"\son[A-Za-z]+\s*=|(?:javascript|vbscript|data)\s*:"
-    r"""|(?:href|src|action|poster|background)\s*=\s*["']?[\s\w]*&""",  # an entity in a URL's scheme
-    re.IGNORECASE,
-)
+    r"(?<=\s)on[a-z]+\s*=|(?:javascript|vbscript|data)\s*:"
+    r"""|(?:href|src|action|poster|background)\s*=\s*["']?[\s\w]*&"""  # an entity in a URL's scheme
+)  # searched in the lowercased page (about twice as fast as ignoring case)
 _START_TAG = re.compile(r"""<[A-Za-z][^\s/>]*((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*/?>""")
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _SCRIPT_URL = re.compile(r"^[\s\x00-\x1f]*(javascript|vbscript|data)\s*:", re.IGNORECASE)
@@ -172,12 +171,14 @@ def script_attributes(page_html: str) -> list[str]:
     """
     found: list[str] = []
     checked: set[int] = set()
-    for spot in _SUSPECT.finditer(page_html):
-        start = page_html.rfind("<", 0, spot.start())
+    low = page_html.lower()
+    text = page_html if len(low) == len(page_html) else low  # positions agree (rare letters change length)
+    for spot in _SUSPECT.finditer(low):
+        start = low.rfind("<", 0, spot.start())
         if start < 0 or start in checked:
             continue
         checked.add(start)
-        tag = _START_TAG.match(page_html, start)
+        tag = _START_TAG.match(text, start)
         if tag is None:
             continue
         for attr in _ATTRIBUTE.finditer(tag.group(1)):
