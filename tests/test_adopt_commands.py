@@ -158,7 +158,7 @@ def test_new_team_in_this_repository_keeps_admins_and_agrees_with_validate_and_b
 ) -> None:
     """A new team's first pull request in the reference repository: validate, build and CODEOWNERS agree."""
     copy = tmp_path / "repo"
-    for name in ("frameworks", "answers", "site_templates", "generator/schemas"):
+    for name in ("frameworks", "answers", "crosswalk", "site_templates", "generator/schemas"):
         shutil.copytree(REPO / name, copy / name)
     for name in ("mkdocs.yml", "maturity.yml", ".github/CODEOWNERS"):
         (copy / name).parent.mkdir(parents=True, exist_ok=True)
@@ -173,13 +173,13 @@ def test_new_team_in_this_repository_keeps_admins_and_agrees_with_validate_and_b
     )
     before = (REPO / ".github/CODEOWNERS").read_text()
     new_line = "/answers/payments-risk.yaml @acme/payments-risk\n"
-    at = before.index("/answers/search-ranking.yaml")  # sorted by path: the new team goes before search-ranking
+    at = before.index("/answers/recommendations.yaml")  # sorted by path: the new team goes before recommendations
     assert (copy / ".github/CODEOWNERS").read_text() == before[:at] + new_line + before[at:]  # admins and all else kept
     assert run(capsys, "--root", str(copy), "codeowners", "--check")[0] == 0
     code, out, err = run(capsys, "--root", str(copy), "validate")
-    assert (code, err) == (0, "") and out.startswith("ok: 6 frameworks, 6 teams")
+    assert (code, err) == (0, "") and out.startswith("ok: 6 frameworks, 7 teams")
     code, out, err = run(capsys, "--root", str(copy), "build", "--site-dir", str(tmp_path / "site"))
-    assert code == 0 and "warning" not in err and "6 teams" in out
+    assert code == 0 and "warning" not in err and "7 teams" in out
     assert (tmp_path / "site/team/payments-risk/index.html").is_file()
 
 
