@@ -152,6 +152,7 @@ class _AnswerReader(Reader):
                     answers[st.id] = self.answer(fw, st, value_node, default_date, key_node.start_mark.line + 1)
                 except Invalid:
                     continue
+        self.check_dependencies(fw, answers)
         return FrameworkAnswers(
             fw.id,
             MappingProxyType(answers),
@@ -161,6 +162,22 @@ class _AnswerReader(Reader):
             tuple(dropped),
             default_date,
         )
+
+    def check_dependencies(self, fw: Framework, answers: Mapping[str, Answer]) -> None:
+        """A statement met while one it depends on is not: a located warning (the answers still count)."""
+        for sid, answer in answers.items():
+            st = fw.by_id[sid]
+            if not st.depends_on or not _meets(fw, st, answer):
+                continue
+            unmet = [d for d in st.depends_on if d not in answers or not _meets(fw, fw.by_id[d], answers[d])]
+            if unmet:
+                self.problems.add(
+                    self.path,
+                    answer.line,
+                    1,
+                    f"`{sid}` is met but it depends on {', '.join(f'`{d}`' for d in unmet)}, which is not",
+                    "warning",
+                )
 
     def warn(self, node: Node, message: str) -> None:
         """A located warning: reported, but the file is still read."""
@@ -251,6 +268,13 @@ class _AnswerReader(Reader):
                 f"`{raw}` is not on {which} of `{fw.id}`{suggest(raw.lower(), scale.values)}; use one of: {allowed}",
             )
         return option.value
+
+
+def _meets(fw: Framework, st: Statement, answer: Answer) -> bool:
+    if st.is_rubric:
+        return True
+    option = fw.scale_of(st).lookup(answer.value)
+    return option is not None and option.meets
 
 
 def read_team(

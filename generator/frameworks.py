@@ -48,7 +48,21 @@ SOURCE_KEYS = ("id", "title", "author", "publisher", "date", "url", "note")
 SCALE_KEYS = ("value", "label", "score", "na", "meets", "description")
 LEVEL_KEYS = ("level", "name", "description", "source", "cite")
 SECTION_KEYS = ("id", "title", "description", "level", "weight", "scale", "sections", "statements")
-STATEMENT_KEYS = ("id", "kind", "text", "guidance", "level", "weight", "scale", "aliases", "source", "cite", "parts", "choices")
+STATEMENT_KEYS = (
+    "id",
+    "kind",
+    "text",
+    "guidance",
+    "level",
+    "weight",
+    "scale",
+    "aliases",
+    "depends_on",
+    "source",
+    "cite",
+    "parts",
+    "choices",
+)
 PART_KEYS = ("id", "text")
 CHOICE_KEYS = ("level", "text", "source", "cite")
 
@@ -138,6 +152,7 @@ class _FrameworkReader(Reader):
         if not self.problems:  # checks across the file only make sense on a well-formed one
             self.check_rules(fw, keys)
             self.check_aliases(fw)
+            self.check_dependencies(fw)
         return fw
 
     def source(self, node: Node) -> Source:
@@ -339,11 +354,26 @@ class _FrameworkReader(Reader):
             self.error(keys["choices"][0], "`choices` only applies to `kind: rubric` items")
         citation = self.citation(keys, f"statement {stid}", required=True)
         scale = "" if kind == RUBRIC else own.scale
+        depends_on = self.text_list(keys["depends_on"][1], "depends_on") if "depends_on" in keys else ()
         aliases: tuple[str, ...] = ()
         if "aliases" in keys:
             aliases = tuple(self.each(self.sequence(keys["aliases"][1], "aliases"), lambda n: self.ident(n, "alias")))
         return Statement(
-            stid, text, section, dimension, kind, own.level, own.weight, guidance, citation, parts, choices, line, scale, aliases
+            stid,
+            text,
+            section,
+            dimension,
+            kind,
+            own.level,
+            own.weight,
+            guidance,
+            citation,
+            parts,
+            choices,
+            line,
+            scale,
+            aliases,
+            depends_on,
         )
 
     def part(self, node: Node) -> Part:
@@ -361,6 +391,38 @@ class _FrameworkReader(Reader):
         return Choice(number, text, self.citation(keys, f"choice {number}", required=False))
 
     # -- whole-framework checks ---------------------------------------------
+    def check_dependencies(self, fw: Framework) -> None:
+        """``depends_on`` names live statements and never goes round in a circle."""
+        ids = list(fw.by_id)
+        for st in fw.statements:
+            where, col = self.statement_lines.get(st.id, 0), self.statement_cols.get(st.id, 1)
+            for dep in st.depends_on:
+                if dep not in fw.by_id:
+                    self.problems.add(self.path, where, col, f"`{st.id}` depends on unknown statement `{dep}`{suggest(dep, ids)}")
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+        def visit(sid: str, path: list[str]) -> None:
+            state[sid] = 1
+            for dep in fw.by_id[sid].depends_on:
+                if dep not in fw.by_id:
+                    continue
+                if state.get(dep) == 1:
+                    cycle = [*path[path.index(dep) :], dep] if dep in path else [sid, dep]
+                    where = self.statement_lines.get(sid, 0)
+                    self.problems.add(
+                        self.path,
+                        where,
+                        self.statement_cols.get(sid, 1),
+                        "depends_on goes round in a circle: " + " -> ".join(cycle),
+                    )
+                elif dep not in state:
+                    visit(dep, [*path, dep])
+            state[sid] = 2
+
+        for st in fw.statements:
+            if st.id not in state:
+                visit(st.id, [st.id])
+
     def check_aliases(self, fw: Framework) -> None:
         """An alias names one statement, and never a statement that exists today."""
         owner: dict[str, str] = {}

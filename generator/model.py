@@ -142,6 +142,7 @@ class Statement:
     line: int = 0
     scale: str = ""  # name of a declared scale; empty: the framework's default scale
     aliases: tuple[str, ...] = ()  # ids this statement had in earlier versions (answers under them still count)
+    depends_on: tuple[str, ...] = ()  # statements that should be met before this one
 
     @property
     def is_rubric(self) -> bool:

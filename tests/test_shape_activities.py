@@ -5,16 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from shapes import SHAPES, load, run, shapes_repo
+from shapes import SHAPES, load, pages_of, run, shapes_repo
 from test_review_support import GitRepo
 
 from generator.scoring import score
 
 V2 = (SHAPES / "frameworks" / "activities.yaml").read_text()
 #: The same framework as it was in version 1: the signing activity had another id.
-V1 = V2.replace('version: "2.0"', 'version: "1.0"').replace("id: sign-artifacts", "id: artifact-signing").replace(
-    "            aliases: [artifact-signing]   # its id in version 1\n", ""
-) + "          - {id: retired-check, text: A check version 2 dropped., level: 3, source: B-X}\n"
+V1 = (
+    V2.replace('version: "2.0"', 'version: "1.0"')
+    .replace("id: sign-artifacts", "id: artifact-signing")
+    .replace("            aliases: [artifact-signing]   # its id in version 1\n", "")
+    + "          - {id: retired-check, text: A check version 2 dropped., level: 3, source: B-X}\n"
+)
 
 
 def test_an_answer_under_an_old_id_counts_and_an_unknown_one_is_a_located_warning(capsys: pytest.CaptureFixture[str]) -> None:
@@ -25,6 +28,8 @@ def test_an_answer_under_an_old_id_counts_and_an_unknown_one_is_a_located_warnin
     gone = next(i for i, t in enumerate(text, 1) if t.strip().startswith("retired-check:"))
     assert f"answers/team-d.yaml:{old}:7: warning: `artifact-signing` is now `sign-artifacts`" in err
     assert f"answers/team-d.yaml:{gone}:7: warning: `activities` (version 2.0) has no statement `retired-check`" in err
+    auto = next(i for i, t in enumerate(text, 1) if t.strip().startswith("release-auto:"))
+    assert f"answers/team-d.yaml:{auto}:1: warning: `release-auto` is met but it depends on `release-canary`, which is not" in err
     project = load()
     fw = project.frameworks["activities"]
     team = project.team("team-d")
@@ -36,7 +41,7 @@ def test_an_answer_under_an_old_id_counts_and_an_unknown_one_is_a_located_warnin
     # build: levels 1 and 2 all met (the renamed answer among them); deploy: release-canary "no" holds it at 1
     assert [(d.section.id, d.level) for d in result.dimensions] == [("build", 2), ("deploy", 1)]
     assert result.level == 1
-    assert result.percent == pytest.approx(100 * 7 / 12)
+    assert result.percent == pytest.approx(100 * 8 / 12)
 
 
 def test_migrate_renames_the_old_ids_keeping_everything_else(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -93,8 +98,53 @@ def test_diff_of_a_framework_upgrade_shows_what_it_did_to_each_team(tmp_path: Pa
     code, out, err = run(capsys, repo.root, "diff", "HEAD~1", "HEAD")
     assert code == 0, err
     assert "unreadable" not in out and "problems" not in out  # warnings are not problems that skip a file
-    assert "| ▼ | Team D `team-d` | Platform activities | Level 1 · 62% | Level 1 · 58% |" in out  # 8 of 13, then 7 of 12
+    assert "| ▼ | Team D `team-d` | Platform activities | Level 1 · 69% | Level 1 · 67% |" in out  # 9 of 13, then 8 of 12
     assert "activities 2.0: answers under renamed ids still count \\(`artifact-signing` → `sign-artifacts`\\)" in out
     assert "activities 2.0: answers to statements it no longer has are left out \\(`retired-check`\\)" in out
     assert "| `retired-check`  | yes | not assessed |  |" in out
     assert "sign-artifacts" not in out.split("| Statement |")[1].split("</details>")[0]  # same answer, renamed: no change
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "depends_on: [artifact-store]",
+            "depends_on: [artifact-stor]",
+            "`sign-artifacts` depends on unknown statement `artifact-stor`",
+        ),
+        (
+            "depends_on: [artifact-store]",
+            "depends_on: [artifact-sbom]",
+            "depends_on goes round in a circle: sign-artifacts -> artifact-sbom -> sign-artifacts",
+        ),
+    ],
+)
+def test_bad_dependencies_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, message: str
+) -> None:
+    root = shapes_repo(tmp_path)
+    path = root / "frameworks" / "activities.yaml"
+    text = path.read_text().replace(old, new)
+    text = text.replace("level: 3, source: B-A3}", "level: 3, source: B-A3, depends_on: [sign-artifacts]}")
+    path.write_text(text)
+    code, _, err = run(capsys, root, "validate")
+    assert code == 1 and message in err and "frameworks/activities.yaml:" in err
+
+
+def test_framework_page_shows_dependencies(tmp_path: Path) -> None:
+    page = (pages_of(SHAPES, tmp_path / "docs") / "framework" / "activities.md").read_text()
+    assert "depends on <code>release&#45;canary</code>" in page or "depends on <code>release-canary</code>" in page
+
+
+def test_blockers_list_prerequisites_first() -> None:
+    from types import MappingProxyType
+
+    from generator.model import Answer, FrameworkAnswers
+
+    fw = load().frameworks["activities"]
+    level_one = {s.id: Answer(s.id, "yes") for s in fw.statements if s.level == 1}
+    result = score(fw, FrameworkAnswers("activities", MappingProxyType(level_one)))
+    assert result.level == 1
+    # level 2, in framework order within each step: first what depends on nothing, then what depends on one statement
+    assert result.blockers == ("ci-cache", "config-review", "sign-artifacts", "release-canary")

@@ -44,6 +44,22 @@ def _dimension(fw: Framework, top: Section, results: Mapping[str, StatementResul
     return DimensionLevel(top, level, blockers)
 
 
+def _dependency_depth(fw: Framework) -> dict[str, int]:
+    """How many statements each one waits for in a row (0: depends on nothing), so prerequisites come first."""
+    depth: dict[str, int] = {}
+
+    def of(sid: str) -> int:
+        if sid not in depth:
+            depth[sid] = 0  # cycles are refused when the framework is read
+            deps = [d for d in fw.by_id[sid].depends_on if d in fw.by_id]
+            depth[sid] = 1 + max(map(of, deps)) if deps else 0
+        return depth[sid]
+
+    for st in fw.statements:
+        of(st.id)
+    return depth
+
+
 class CumulativeLevels(ScoringRule):
     kind = CUMULATIVE
     explanation = (
@@ -66,7 +82,8 @@ class CumulativeLevels(ScoringRule):
         blockers: tuple[str, ...] = ()
         if level is None or level < fw.levels[-1].number:
             pending = [results[s.id] for s in fw.statements if s.level is not None and s.level <= nxt and not results[s.id].met]
-            pending.sort(key=lambda r: (r.statement.level, 0 if r.assessed else 1))
+            depth = _dependency_depth(fw)
+            pending.sort(key=lambda r: (r.statement.level, depth[r.statement.id], 0 if r.assessed else 1))
             blockers = tuple(r.statement.id for r in pending)
         return LevelOutcome(dimensions, level, blockers)
 
