@@ -26,9 +26,13 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def make_org(root: Path, n_teams: int, seed: int = 0, frameworks_dir: Path | None = None) -> None:
-    """Copy the frameworks into ``root`` and write ``n_teams`` answer files answering every framework."""
+def make_org(root: Path, n_teams: int, seed: int = 0, frameworks_dir: Path | None = None, n_groups: int | None = None) -> None:
+    """Copy the frameworks into ``root`` and write ``n_teams`` answer files answering every framework.
+
+    Teams fall into the six GROUPS, or into ``n_groups`` groups ("Unit 01", ...) when given.
+    """
     rng = random.Random(seed)
+    groups = GROUPS if n_groups is None else tuple(f"Unit {k + 1:02d}" for k in range(n_groups))
     src = frameworks_dir or REPO / "frameworks"
     (root / "frameworks").mkdir(parents=True, exist_ok=True)
     (root / "answers").mkdir(parents=True, exist_ok=True)
@@ -44,7 +48,7 @@ def make_org(root: Path, n_teams: int, seed: int = 0, frameworks_dir: Path | Non
         lines = [
             f"team: {team}",
             f"name: Team {i:04d} {rng.choice(GROUPS)} models",
-            f"group: {rng.choice(GROUPS)}",
+            f"group: {rng.choice(groups)}",
             f"owners: ['@org/{team}']",
             "frameworks:",
         ]

@@ -132,3 +132,22 @@ def test_a_written_date_is_replaced_in_every_style(tmp_path: Path, capsys: pytes
     assert '      d1: {answer: "no", assessed: 2026-11-26}\n' in new
     assert "          - https://git.example.com/fraud/data\n        assessed: 2026-11-26\n      m1: yes\n" in new
     assert "2026-02-0" not in new
+
+
+def test_the_workbook_shows_dates_and_stale_answers(tmp_path: Path) -> None:
+    from generator.workbook.export import export_workbook
+
+    root = copy_project(tmp_path)
+    path = root / ANSWER_FILE
+    path.write_text(path.read_text().replace("      m1: yes", "      m1: {answer: yes, assessed: 2025-10-01}"))
+    project = load(root)
+    team = project.team(TEAM)
+    book = tmp_path / "t.xlsx"
+    export_workbook(project, ["levels-demo"], team, book, today=TODAY)
+    ws = openpyxl.load_workbook(book)["levels-demo"]
+    header = [c.value for c in ws[1]]
+    column = header.index("Assessed")
+    by_id = {row[1].value: row[column].value for row in ws.iter_rows(min_row=2)}
+    # the default maximum age is 365 days: stale before 2025-11-26
+    assert by_id["d1"] == "2026-01-10" and by_id["m1"] == "2025-10-01 · stale" and by_id["d3"] is None
+    assert ws.cell(row=2, column=column + 1).protection.locked  # information, not an input

@@ -34,10 +34,10 @@ def test_sheets_in_reading_order_with_helpers_hidden(team_book: Path) -> None:
 def test_framework_sheet_layout_and_protection(team_book: Path) -> None:
     ws = openpyxl.load_workbook(team_book)["levels-demo"]
     header = [c.value for c in ws[1]]
-    assert header == ["Section", "ID", "Level", "Statement", "Guidance", "Answer", "Note", "Evidence"]
+    assert header == ["Section", "ID", "Level", "Statement", "Guidance", "Answer", "Note", "Evidence", "Assessed"]
     assert ws.freeze_panes == "C2"
     assert ws.protection.sheet and not ws.protection.password
-    assert ws.auto_filter.ref == "A1:H8"
+    assert ws.auto_filter.ref == "A1:I8"
     assert ws.print_title_rows == "$1:$1"
     assert ws.page_setup.orientation == "landscape"
     assert ws["D2"].protection.locked and ws["B2"].protection.locked

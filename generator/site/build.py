@@ -154,7 +154,7 @@ def _check_site_dir(site_dir: Path, root: Path, docs_dir: Path) -> None:
             )
 
 
-def _export_workbooks(project: Project, out_dir: Path) -> int:
+def _export_workbooks(project: Project, out_dir: Path, today: dt.date | None = None) -> int:
     from generator.workbook.export import export_workbook as export
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -164,16 +164,18 @@ def _export_workbooks(project: Project, out_dir: Path) -> int:
         count += 1
     for team in project.teams:
         if team.frameworks:
-            export(project, sorted(team.frameworks), team, out_dir / Path(links.team_workbook(team.id)).name)
+            export(project, sorted(team.frameworks), team, out_dir / Path(links.team_workbook(team.id)).name, today)
             count += 1
     return count
 
 
-def _workbook_child(project: Project, out_dir: Path, conn: Any) -> None:  # pragma: no cover - runs in a forked process
+def _workbook_child(
+    project: Project, out_dir: Path, conn: Any, today: dt.date | None = None
+) -> None:  # pragma: no cover - runs in a forked process
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent stops it with SIGTERM and cleans up itself
     try:
         started = time.perf_counter()
-        n = _export_workbooks(project, out_dir)
+        n = _export_workbooks(project, out_dir, today)
         conn.send(("ok", n, time.perf_counter() - started))
     except MaturityError as exc:
         conn.send(("error", str(exc), "\n".join(map(str, exc.problems.sorted()))))
@@ -186,14 +188,14 @@ def _workbook_child(project: Project, out_dir: Path, conn: Any) -> None:  # prag
 class _Workbooks:
     """Workbooks written in a forked process while MkDocs builds (two cores: about twice as fast)."""
 
-    def __init__(self, project: Project, out_dir: Path, parallel: bool) -> None:
-        self.project, self.out_dir, self.started = project, out_dir, time.perf_counter()
+    def __init__(self, project: Project, out_dir: Path, parallel: bool, today: dt.date | None = None) -> None:
+        self.project, self.out_dir, self.started, self.today = project, out_dir, time.perf_counter(), today
         self.proc: Any = None
         self.result: tuple[Any, ...] | None = None
         if parallel and "fork" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("fork")
             self.conn, child = ctx.Pipe(duplex=False)
-            self.proc = ctx.Process(target=_workbook_child, args=(project, out_dir, child), daemon=True)
+            self.proc = ctx.Process(target=_workbook_child, args=(project, out_dir, child, today), daemon=True)
             self.proc.start()
             child.close()
 
@@ -201,7 +203,7 @@ class _Workbooks:
         """Wait for the workbooks; (count, seconds spent writing them). Raises MaturityError on failure."""
         if self.proc is None:
             started = time.perf_counter()
-            return _export_workbooks(self.project, self.out_dir), time.perf_counter() - started
+            return _export_workbooks(self.project, self.out_dir, self.today), time.perf_counter() - started
         try:
             msg = self.conn.recv()
         except EOFError:
@@ -321,7 +323,7 @@ def build_site(
         timings["history"] = time.perf_counter() - t
 
         if workbooks:
-            wb = _Workbooks(project, downloads_tmp, parallel)
+            wb = _Workbooks(project, downloads_tmp, parallel, today)
 
         t = time.perf_counter()
         org = pages.collect(project, site_options(cfg, workbooks), hist, today)

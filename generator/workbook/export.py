@@ -13,11 +13,12 @@ import io
 import re
 import zipfile
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from generator import freshness
 from generator.fsio import write_atomic
 from generator.model import Framework, Team
 from generator.problems import MaturityError
@@ -80,7 +81,7 @@ def compile_template(frameworks: Sequence[Framework]) -> CompiledTemplate:
         layout = book.sheets[fw.id]
         member = book.workbook[layout.title].path.lstrip("/")
         sheet_member[fw.id] = member
-        cols = [layout.columns[h] for h in (L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE)]
+        cols = [layout.columns[h] for h in (L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE, L.H_ASSESSED)]
         wanted[member] = {f"{c}{r}" for r in layout.rows.values() for c in cols}
     metadata_member = book.workbook[L.METADATA].path.lstrip("/")
     wanted[metadata_member] = {"B2", "B3", "B4"}
@@ -125,15 +126,21 @@ def _fill(pieces: list[str | _Slot], values: dict[str, str], quote_style: dict[i
     return "".join(out).encode("utf-8")
 
 
-def team_values(compiled: CompiledTemplate, team: Team | None) -> dict[str, dict[str, str]]:
-    """Cell reference -> text for each framework sheet, from the team's answers."""
+def team_values(
+    compiled: CompiledTemplate, team: Team | None, stale_before: Mapping[str, dt.date] | None = None
+) -> dict[str, dict[str, str]]:
+    """Cell reference -> text for each framework sheet, from the team's answers.
+
+    ``stale_before`` (framework id -> day) marks answers assessed before that day as stale.
+    """
     values: dict[str, dict[str, str]] = {}
     for fw in compiled.book.frameworks:
         cells: dict[str, str] = {}
         fa = team.frameworks.get(fw.id) if team is not None else None
         if fa is not None:
             layout = compiled.book.sheets[fw.id]
-            ans, note, evid = (layout.columns[h] for h in (L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE))
+            ans, note, evid, when = (layout.columns[h] for h in (L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE, L.H_ASSESSED))
+            limit = (stale_before or {}).get(fw.id)
             for sid, answer in fa.answers.items():
                 row = layout.rows.get(sid)
                 st = fw.by_id.get(sid)
@@ -144,14 +151,22 @@ def team_values(compiled: CompiledTemplate, team: Team | None) -> dict[str, dict
                     cells[f"{note}{row}"] = answer.note
                 if answer.evidence:
                     cells[f"{evid}{row}"] = "\n".join(answer.evidence)
+                if answer.assessed is not None:
+                    stale = limit is not None and answer.assessed < limit
+                    cells[f"{when}{row}"] = answer.assessed.isoformat() + (" · stale" if stale else "")
         values[compiled.sheet_member[fw.id]] = cells
     return values
 
 
-def workbook_bytes(frameworks: Sequence[Framework], team: Team | None, now: dt.datetime | None = None) -> bytes:
+def workbook_bytes(
+    frameworks: Sequence[Framework],
+    team: Team | None,
+    now: dt.datetime | None = None,
+    stale_before: Mapping[str, dt.date] | None = None,
+) -> bytes:
     """The .xlsx file of ``frameworks``, pre-filled with ``team``'s answers (blank when None)."""
     compiled = template_for(frameworks)
-    values = team_values(compiled, team)
+    values = team_values(compiled, team, stale_before)
     stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
     values[compiled.metadata_member] = {"B2": team.id if team else "", "B3": team.name if team else "", "B4": stamp}
     buffer = io.BytesIO()
@@ -164,16 +179,18 @@ def workbook_bytes(frameworks: Sequence[Framework], team: Team | None, now: dt.d
     return buffer.getvalue()
 
 
-
-
-
-def export_workbook(project: Project, framework_ids: Sequence[str], team: Team | None, path: Path) -> None:
+def export_workbook(
+    project: Project, framework_ids: Sequence[str], team: Team | None, path: Path, today: dt.date | None = None
+) -> None:
     """Write one .xlsx with a sheet per framework in ``framework_ids``, pre-filled with ``team``'s answers.
 
+    Each answer's date is shown, marked stale when older than the repository's maximum age on ``today``.
     The file is written atomically (temporary file and rename).
     """
     frameworks = _frameworks(project, framework_ids)
-    write_atomic(Path(path), workbook_bytes(frameworks, team))
+    day = today or dt.date.today()
+    limits = {fw.id: freshness.stale_before(project.settings.max_age(fw.id), day) for fw in frameworks}
+    write_atomic(Path(path), workbook_bytes(frameworks, team, stale_before=limits))
 
 
 def _frameworks(project: Project, framework_ids: Iterable[str]) -> list[Framework]:

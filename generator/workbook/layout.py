@@ -20,6 +20,8 @@ RESERVED = (INSTRUCTIONS, SUMMARY, LISTS, SCORES, METADATA)
 # Column headers of a framework sheet. Import finds columns by these words, never by position.
 H_SECTION, H_ID, H_LEVEL, H_STATEMENT, H_GUIDANCE = "Section", "ID", "Level", "Statement", "Guidance"
 H_ANSWER, H_NOTE, H_EVIDENCE = "Answer", "Note", "Evidence"
+#: Read-only: when each answer was assessed, and "stale" past the repository's maximum age (import ignores it).
+H_ASSESSED = "Assessed"
 
 # Metadata keys (column A of the metadata sheet).
 M_FORMAT, M_TEAM, M_TEAM_NAME, M_EXPORTED, M_GENERATOR = "format", "team", "team name", "exported", "generator"

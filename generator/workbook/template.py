@@ -42,6 +42,7 @@ WIDTHS = {
     L.H_ANSWER: 20,
     L.H_NOTE: 40,
     L.H_EVIDENCE: 36,
+    L.H_ASSESSED: 18,
 }
 
 
@@ -120,7 +121,7 @@ def _columns(framework: Framework) -> list[str]:
     cols = [L.H_SECTION, L.H_ID]
     if any(RULES[r.kind].level_column for r in framework.rules):
         cols.append(L.H_LEVEL)
-    cols += [L.H_STATEMENT, L.H_GUIDANCE, L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE]
+    cols += [L.H_STATEMENT, L.H_GUIDANCE, L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE, L.H_ASSESSED]
     return cols
 
 
@@ -169,7 +170,7 @@ def build_framework_sheet(
                 cell._style = copy(column_style[i])
                 continue
             cell.alignment = WRAP_TOP
-            if h not in values:  # answer, note, evidence: the cells people fill in
+            if h not in values and h != L.H_ASSESSED:  # answer, note, evidence: the cells people fill in
                 cell.protection = UNLOCKED
                 cell.fill = INPUT_FILL
             column_style[i] = copy(cell._style)
