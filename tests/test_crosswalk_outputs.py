@@ -151,3 +151,16 @@ def test_no_crosswalk_page_without_a_crosswalk(repo: Repo, tmp_path: Path) -> No
     render.render_pages(org, out)
     assert not (out / "crosswalk.md").exists()
     assert all("Crosswalk" not in item for item in render.nav(org)[1]["Frameworks"])
+
+
+def test_diff_reads_teams_that_answer_the_catalogue(repo: Repo) -> None:
+    from generator.review.snapshot import ParseCache, list_worktree, load_snapshot
+
+    crosswalk(repo)
+    repo.team("t", team_file(CATALOGUE_TEAM))
+    snap = load_snapshot(list_worktree(repo.root), ParseCache())
+    assert not snap.problems, snap.problems.sorted()
+    team = snap.teams["t"]
+    assert team.practices is not None and team.practices.answers["mon"].value == "partial"
+    # a changed catalogue changes the signature, so every team is read again against it
+    assert "crosswalk/practices.yaml" in dict(list_worktree(repo.root).framework_signature)

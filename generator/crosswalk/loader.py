@@ -42,6 +42,8 @@ from generator.yamlsource import Invalid, Reader, read_document, suggest
 
 CROSSWALK_DIR = "crosswalk"
 CATALOGUE_FILE = "practices.yaml"
+#: The catalogue's path inside a repository (as git and the diff name it).
+CATALOGUE_PATH = f"{CROSSWALK_DIR}/{CATALOGUE_FILE}"
 CATALOGUE_KEYS = ("$schema", "version", "title", "description", "areas")
 AREA_KEYS = ("id", "title", "practices")
 PRACTICE_KEYS = ("id", "title", "text", "refines")
@@ -290,8 +292,9 @@ class _MapReader(Reader):
             self.warn(node, f"{len(missing)} statement(s) of `{fw.id}` neither mapped nor marked `none`: {shown}")
 
 
-def read_catalogue(path: Path, problems: Problems, display: str) -> Catalogue | None:
-    return read_document(path, problems, display, None, lambda name, local, root: _CatalogueReader(name, local).catalogue(root))
+def read_catalogue(path: Path, problems: Problems, display: str, data: bytes | None = None) -> Catalogue | None:
+    """The practice catalogue in ``path`` (or ``data``, its bytes); None when it has errors."""
+    return read_document(path, problems, display, data, lambda name, local, root: _CatalogueReader(name, local).catalogue(root))
 
 
 def read_map(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.answers import read_team
+from generator.crosswalk.loader import CATALOGUE_PATH, CROSSWALK_DIR, read_catalogue
 from generator.frameworks import read_framework
 from generator.fsio import inside
 from generator.model import Framework, Team
@@ -55,10 +56,10 @@ def list_revision(git: Git, rev: str, sha: str) -> Listing:
     frameworks: dict[str, str] = {}
     answers: dict[str, str] = {}
     sizes: dict[str, int] = {}
-    for entry in git.tree(sha, (FRAMEWORKS_DIR, ANSWERS_DIR)):
-        if not _is_yaml(entry.path):
+    for entry in git.tree(sha, (FRAMEWORKS_DIR, ANSWERS_DIR, CROSSWALK_DIR)):
+        if not _is_yaml(entry.path) or (entry.path.startswith(CROSSWALK_DIR + "/") and entry.path != CATALOGUE_PATH):
             continue
-        bucket = frameworks if entry.path.startswith(FRAMEWORKS_DIR + "/") else answers
+        bucket = answers if entry.path.startswith(ANSWERS_DIR + "/") else frameworks
         bucket[entry.path] = entry.sha
         sizes[entry.path] = entry.size
 
@@ -81,9 +82,12 @@ def list_worktree(root: Path) -> Listing:
     answers: dict[str, str] = {}
     sizes: dict[str, int] = {}
     data: dict[str, bytes] = {}
-    for folder, bucket in ((FRAMEWORKS_DIR, frameworks), (ANSWERS_DIR, answers)):
+    catalogue = root / CATALOGUE_PATH
+    for folder, bucket in ((FRAMEWORKS_DIR, frameworks), (ANSWERS_DIR, answers), (CROSSWALK_DIR, frameworks)):
         for path in yaml_files(root / folder):
             rel = path.relative_to(root).as_posix()
+            if folder == CROSSWALK_DIR and path != catalogue:
+                continue
             if not inside(path, root):
                 continue  # a link out of the repository is never read (validate reports it)
             try:
@@ -121,12 +125,18 @@ class ParseCache:
         return self.frameworks[key]
 
     def team(
-        self, path: str, sha: str, data: bytes, frameworks: Mapping[str, Framework], signature: object
+        self,
+        path: str,
+        sha: str,
+        data: bytes,
+        frameworks: Mapping[str, Framework],
+        signature: object,
+        catalogue: Framework | None = None,
     ) -> tuple[Team | None, tuple[Problem, ...]]:
         key = (sha, path, signature)
         if key not in self.teams:
             problems = Problems()
-            team = read_team(Path(path), frameworks, problems, path, data=data)
+            team = read_team(Path(path), frameworks, problems, path, data=data, catalogue=catalogue)
             self.teams[key] = (team, tuple(problems.items))
         return self.teams[key]
 
@@ -158,13 +168,15 @@ def load_frameworks(listing: Listing, cache: ParseCache, problems: Problems) -> 
     shas: dict[str, str] = {}
     wanted = []
     for path, sha in listing.frameworks.items():
+        if path == CATALOGUE_PATH:
+            continue
         if listing.sizes.get(path, 0) > MAX_FILE_BYTES:
             problems.items.append(too_big(path, listing.sizes[path]))
         elif (sha, path) not in cache.frameworks:
             wanted.append(path)
     data = listing.read(wanted) if wanted else {}
     for path, sha in listing.frameworks.items():
-        if listing.sizes.get(path, 0) > MAX_FILE_BYTES:
+        if listing.sizes.get(path, 0) > MAX_FILE_BYTES or path == CATALOGUE_PATH:
             continue
         fw, found = cache.framework(path, sha, data.get(path, b""))
         problems.items.extend(found)
@@ -178,10 +190,20 @@ def load_frameworks(listing: Listing, cache: ParseCache, problems: Problems) -> 
     return frameworks, shas
 
 
+def load_catalogue(listing: Listing, problems: Problems) -> Framework | None:
+    """The practice catalogue of ``listing`` as a framework (what a team's ``practices:`` block answers), if any."""
+    if CATALOGUE_PATH not in listing.frameworks or listing.sizes.get(CATALOGUE_PATH, 0) > MAX_FILE_BYTES:
+        return None
+    data = listing.read([CATALOGUE_PATH]).get(CATALOGUE_PATH, b"")
+    catalogue = read_catalogue(Path(CATALOGUE_PATH), problems, CATALOGUE_PATH, data)
+    return catalogue.framework if catalogue is not None else None
+
+
 def load_snapshot(listing: Listing, cache: ParseCache, answer_paths: Iterable[str] | None = None) -> Snapshot:
     """Parse the frameworks and the answer files ``answer_paths`` (default: all) of ``listing``."""
     problems = Problems()
     frameworks, fw_shas = load_frameworks(listing, cache, problems)
+    catalogue = load_catalogue(listing, problems)
     signature = listing.framework_signature
     paths = list(listing.answers if answer_paths is None else answer_paths)
     teams: dict[str, Team] = {}
@@ -200,7 +222,7 @@ def load_snapshot(listing: Listing, cache: ParseCache, answer_paths: Iterable[st
         if path in invalid:
             continue
         sha = listing.answers[path]
-        team, found = cache.team(path, sha, data.get(path, b""), frameworks, signature)
+        team, found = cache.team(path, sha, data.get(path, b""), frameworks, signature, catalogue)
         problems.items.extend(found)
         if team is None:
             invalid.add(path)
