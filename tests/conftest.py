@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,3 +113,64 @@ def repo(tmp_path: Path) -> Repo:
     r.framework("demo", DEMO_FRAMEWORK)
     r.framework("rub", RUBRIC_FRAMEWORK)
     return r
+
+
+# -- the real browser, shared by every browser test of the session -----------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:  # keep the test output clean
+        pass
+
+
+@contextmanager
+def serve_dir(directory: Path) -> Iterator[str]:
+    """Serve a built site on localhost; yields its base URL (ending in ``/``)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright (no browser is downloaded), launched once per session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """This repository's example site, built once per session and served on localhost."""
+
+    url: str
+    path: Path
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
+    from generator.site.build import build_site
+
+    site = tmp_path_factory.mktemp("example") / "site"
+    build_site(REPO, site)
+    with serve_dir(site) as url:
+        yield BuiltSite(url, site)

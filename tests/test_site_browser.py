@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from conftest import serve_dir
+from playwright.sync_api import Browser, Page
 
 from generator.site.build import build_site
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 
 TEAMS = {
@@ -59,24 +48,6 @@ frameworks:
 }
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:  # keep the test output clean
-        pass
-
-
-@contextlib.contextmanager
-def _static_server(site: Path) -> Iterator[str]:
-    """Serve a built site on a free local port; its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import textwrap
@@ -94,18 +65,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         (root / "answers" / f"{tid}.yaml").write_text(textwrap.dedent(text).replace("NOTE", note), encoding="utf-8")
     site = root / "site"
     build_site(root, site, history=False)
-    with _static_server(site) as url:
+    with serve_dir(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture
@@ -260,7 +221,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     repo.commit("hostile organisation")  # so the team page draws its history chart too
     site = root / "site"
     build_site(root, site, parallel=False)
-    with _static_server(site) as url:
+    with serve_dir(site) as url:
         yield url, site
 
 
