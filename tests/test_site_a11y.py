@@ -6,6 +6,7 @@ into each page of the built example site and run with the WCAG 2.1 A and AA rule
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -88,3 +89,75 @@ def test_search_results_have_no_wcag_violation(example_site: BuiltSite, scheme_p
     scheme_page.keyboard.type("monitoring", delay=10)
     scheme_page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
     assert axe_violations(scheme_page, axe_source) == []
+
+
+# -- phones ----------------------------------------------------------------------
+
+#: Rendered font size (px) of every piece of chart text: HTML text as computed, SVG text scaled with its drawing.
+CHART_TEXT_SIZES = """() => {
+    const out = [];
+    const html = '.mc-figure th, .mc-figure td, .mc-figure caption, .mc-figure li, .mc-figure summary';
+    for (const el of document.querySelectorAll(html)) {
+        if (el.getClientRects().length) out.push([el.textContent.trim().slice(0, 60), parseFloat(getComputedStyle(el).fontSize)]);
+    }
+    for (const t of document.querySelectorAll('svg.mc-chart text')) {
+        const svg = t.ownerSVGElement, scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        out.push([t.textContent, parseFloat(getComputedStyle(t).fontSize) * scale]);
+    }
+    return out;
+}"""
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    ctx = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    try:
+        yield ctx.new_page()
+    finally:
+        ctx.close()
+
+
+def test_no_page_scrolls_sideways_on_a_phone(example_site: BuiltSite, phone: Page) -> None:
+    wide = {}
+    for name, path in page_types(example_site.path).items():
+        phone.goto(example_site.url + path)
+        width = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if width[0] > width[1]:
+            wide[name] = width
+    assert wide == {}
+
+
+def test_team_summary_fits_a_phone_and_charts_read_at_12px(example_site: BuiltSite, phone: Page) -> None:
+    phone.goto(example_site.url + page_types(example_site.path)["team"])
+    box = phone.locator("table.mc-summary").locator("xpath=..")
+    assert box.evaluate("b => b.scrollWidth <= b.clientWidth")  # no zoom, no sideways scrolling
+    assert phone.locator("table.mc-summary").evaluate("t => parseFloat(getComputedStyle(t).fontSize)") >= 12
+    sizes = phone.evaluate(CHART_TEXT_SIZES)
+    assert len(sizes) > 10 and any(text.endswith("%") for text, _ in sizes)  # bar tables and the history chart
+    assert [(text, size) for text, size in sizes if size < 12] == []
+
+
+def test_framework_and_home_charts_read_at_12px_on_a_phone(example_site: BuiltSite, phone: Page) -> None:
+    phone.goto(example_site.url + "framework/azure-mlops/")
+    sizes = phone.evaluate(CHART_TEXT_SIZES)
+    assert "Teams per result: Azure MLOps maturity model" in [text for text, _ in sizes]
+    assert [(text, size) for text, size in sizes if size < 12] == []
+    phone.goto(example_site.url)
+    assert phone.evaluate(CHART_TEXT_SIZES) == []  # the home page's bars carry no text of their own ...
+    said = phone.locator("svg.mc-stacked").first.get_attribute("aria-label")
+    # ... their counts are in their accessible name (and written out beside them)
+    counts = r"([^;]+: [1-9]\d*; )*[^;]+: [1-9]\d*"
+    assert said is not None and re.fullmatch("Teams per result: Azure MLOps maturity model: " + counts, said)
+
+
+def test_heatmap_scrolls_in_its_box_with_the_team_column_in_view(example_site: BuiltSite, phone: Page) -> None:
+    phone.goto(example_site.url)
+    box = phone.locator("div.mc-scroll:has(table.mc-heatmap)")
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # six frameworks do not fit a phone
+    first = phone.locator("table.mc-heatmap tbody th").first
+    before = first.bounding_box()
+    box.evaluate("b => { b.scrollLeft = 300; }")
+    after = first.bounding_box()
+    assert before is not None and after is not None and after["x"] == before["x"]  # sticky
+    last_header = phone.locator("table.mc-heatmap thead th").last.bounding_box()
+    assert last_header is not None and last_header["x"] < 375 + 300

@@ -112,10 +112,14 @@ def test_home_team_level_chart(built: str, page: Page) -> None:
     assert page.locator("h1").inner_text().rstrip("¶").strip() == "Orion Forecasting"
     badge = page.locator(".mc-result .mc-badge").first.inner_text()
     assert badge == "Level 1"
-    svg = page.locator("figure.mc-figure svg.mc-bars").first
-    box = svg.bounding_box()
+    chart = page.locator("figure.mc-figure table.mc-bars").first
+    box = chart.bounding_box()
     assert box is not None and box["width"] > 100 and box["height"] > 20
-    assert svg.locator("rect.mc-bar").count() >= 1
+    assert chart.locator("caption").inner_text() == "Demo levels: score per section"
+    assert chart.locator("tbody th").all_inner_texts() == ["Build", "Run"]
+    bar = chart.locator(".mc-bar").first.bounding_box()
+    track = chart.locator(".mc-track").first.bounding_box()
+    assert bar is not None and track is not None and abs(bar["width"] / track["width"] - 0.25) < 0.02  # b1 yes, b2 (3x) no
     assert page.outside == []  # type: ignore[attr-defined]  # no CDN, no fonts, no API calls
 
 

@@ -175,12 +175,21 @@ def test_merge_nav_lists_every_framework_where_mkdocs_yml_put_the_frameworks_pag
 # -- charts --------------------------------------------------------------------
 
 
-def test_charts_are_svg_with_escaped_labels() -> None:
-    svg = charts.bars([charts.Bar("<Build>", 0.5, "50%"), charts.Bar("Run", None, "not assessed")], "t")
-    assert svg.startswith("<svg") and svg.count("mc-bar ") == 1 and "&lt;Build&gt;" in svg
+def test_charts_carry_their_data_as_text_with_escaped_labels() -> None:
+    rows = [charts.Bar("<Build>", 0.5, "50%"), charts.Bar("Run", None, "not assessed")]
+    table = charts.bar_table(rows, "<t>", ("Section", "Result"))
+    assert table.startswith('<table class="mc-bars"><caption>&lt;t&gt;</caption>')
+    assert '<th scope="row">&lt;Build&gt;</th><td><span class="mc-value">50%</span>' in table
+    assert table.count('class="mc-bar ') == 1 and 'class="mc-bar hm-2" style="width:50.0%"' in table
+    assert '<th scope="row">Run</th><td><span class="mc-value">not assessed</span>' in table
+    marked = charts.bar_table([charts.Bar("A", 0.2, "20%")], "t", ("S", "R"), 0.75, "target 75%")
+    assert '<span class="mc-mark" style="left:75.0%">' in marked and "(dashed line: target 75%)" in marked
     t0, t1 = datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2026, 3, 1, tzinfo=timezone.utc)
-    line = charts.history([charts.Series("Demo", ((t0, 20.0), (t1, 80.0)))], "h")
+    line = charts.history([charts.Series("Demo", ((t0, 20.0), (t1, 80.0))), charts.Series("<B>", ((t1, 50.0),))], "h")
     assert "<polyline" in line and "2026-03-01" in line
+    assert "<tr><td>2026-01-01</td><td>Demo</td><td>20%</td></tr><tr><td>2026-03-01</td><td>Demo</td><td>80%</td></tr>" in line
+    assert "<tr><td>2026-03-01</td><td>&lt;B&gt;</td><td>50%</td></tr>" in line
+    assert 'stroke-dasharray="8 4"' in line  # the second series differs by its pattern too, not by colour alone
     assert charts.bucket(None) == "hm-na" and charts.bucket(0.0) == "hm-0" and charts.bucket(1.0) == "hm-4"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 
 from markupsafe import Markup
 
@@ -31,82 +32,64 @@ class Bar:
     label: str
     ratio: float | None
     text: str
+    heat: str = ""  # the heat class of the bar; by default that of ``ratio``
 
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def bars(rows: Sequence[Bar], title: str, marker: float | None = None, marker_label: str = "") -> Markup:
-    """Horizontal bars, label above each bar (readable when the SVG is scaled down on a phone).
+def bar_table(
+    rows: Sequence[Bar], caption: str, header: tuple[str, str], marker: float | None = None, marker_label: str = ""
+) -> Markup:
+    """Horizontal bars drawn as an HTML table: a caption, one row per bar (label, the value as text, the bar).
 
-    ``marker`` (0..1) draws a dashed vertical line, e.g. a target.
+    Being a table, the chart is its own text equivalent (screen readers read its rows); its labels are
+    page text, readable at any width. The bar is a length, and each step of the heat scale also fills a
+    fifth more of it, so colour is never the only cue. ``marker`` (0..1) draws a dashed target line in every bar.
     """
-    width, left, right, row_h = 400, 4, 396, 38
-    span = right - left
-    height = row_h * len(rows) + (18 if marker is not None else 6)
-    out = [
-        f'<svg class="mc-chart mc-bars" viewBox="0 0 {width} {height}" role="img" aria-label="{xml_text(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{xml_text(title)}</title>'
-    ]
-    for i, row in enumerate(rows):
-        y = i * row_h
-        out.append(f'<text class="mc-label" x="{left}" y="{y + 13}">{xml_text(_clip(row.label, 44))}</text>')
-        out.append(f'<text class="mc-value" x="{right}" y="{y + 13}" text-anchor="end">{xml_text(row.text)}</text>')
-        out.append(f'<rect class="mc-track" x="{left}" y="{y + 18}" width="{span}" height="12" rx="3"/>')
-        if row.ratio is not None:
-            w = max(2.0, span * min(1.0, max(0.0, row.ratio)))
-            out.append(f'<rect class="mc-bar {bucket(row.ratio)}" x="{left}" y="{y + 18}" width="{w:.1f}" height="12" rx="3"/>')
+    mark = ""
     if marker is not None:
-        x = left + span * min(1.0, max(0.0, marker))
-        bottom = row_h * len(rows)
-        out.append(f'<line class="mc-marker" x1="{x:.1f}" y1="14" x2="{x:.1f}" y2="{bottom}"/>')
-        out.append(f'<text class="mc-value" x="{x:.1f}" y="{bottom + 13}" text-anchor="middle">{xml_text(marker_label)}</text>')
-    out.append("</svg>")
-    return Markup("".join(out))
-
-
-def columns(counts: Sequence[tuple[str, int, float | None]], title: str) -> Markup:
-    """Vertical bars of team counts: (label, count, heat ratio for the colour)."""
-    n = max(1, len(counts))
-    width, height, top, base = 400, 190, 20, 150
-    slot = width / n
-    peak = max((c for _, c, _ in counts), default=0) or 1
+        pct = 100 * min(1.0, max(0.0, marker))
+        mark = f'<span class="mc-mark" style="left:{pct:.1f}%"></span>'
     out = [
-        f'<svg class="mc-chart mc-columns" viewBox="0 0 {width} {height}" role="img" aria-label="{xml_text(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{xml_text(title)}</title>',
-        f'<line class="mc-axis" x1="0" y1="{base}" x2="{width}" y2="{base}"/>',
+        f'<table class="mc-bars"><caption>{escape(caption)}'
+        + (f' <span class="mc-mark-key">(dashed line: {escape(marker_label)})</span>' if marker is not None else "")
+        + f'</caption><thead><tr><th scope="col">{escape(header[0])}</th>'
+        + f'<th scope="col">{escape(header[1])}</th></tr></thead><tbody>'
     ]
-    for i, (label, count, ratio) in enumerate(counts):
-        h = (base - top) * count / peak
-        x = i * slot + slot * 0.15
-        w = slot * 0.7
-        cx = i * slot + slot / 2
-        if count:
-            out.append(
-                f'<rect class="mc-bar {bucket(ratio)}" x="{x:.1f}" y="{base - h:.1f}" width="{w:.1f}" height="{h:.1f}" rx="3"/>'
-            )
-        out.append(f'<text class="mc-value" x="{cx:.1f}" y="{base - h - 5:.1f}" text-anchor="middle">{count}</text>')
-        short = xml_text(_clip(label, int(slot / 7) or 1))
-        out.append(f'<text class="mc-label" x="{cx:.1f}" y="{base + 17}" text-anchor="middle">{short}</text>')
-    out.append("</svg>")
+    for row in rows:
+        bar = ""
+        if row.ratio is not None and (row.ratio > 0 or not row.heat):
+            pct = max(1.0, 100 * min(1.0, max(0.0, row.ratio)))
+            bar = f'<span class="mc-bar {row.heat or bucket(row.ratio)}" style="width:{pct:.1f}%"></span>'
+        out.append(
+            f'<tr><th scope="row">{escape(row.label)}</th><td><span class="mc-value">{escape(row.text)}</span>'
+            f'<span class="mc-track" aria-hidden="true">{bar}{mark}</span></td></tr>'
+        )
+    out.append("</tbody></table>")
     return Markup("".join(out))
 
 
 def stacked(counts: Sequence[tuple[str, int, float | None]], title: str) -> Markup:
-    """One thin bar split by team counts (for the home page), coloured like the heatmap."""
+    """One thin bar split by team counts (for the home page), coloured like the heatmap.
+
+    The counts are in its accessible name (and written out beside it on the page); segments are
+    separated by a gap, so neighbours stay apart without telling colours apart.
+    """
     total = sum(c for _, c, _ in counts) or 1
     width, x = 400.0, 0.0
+    said = "; ".join(f"{label}: {count}" for label, count, _ in counts if count)
     out = [
         f'<svg class="mc-chart mc-stacked" viewBox="0 0 400 14" preserveAspectRatio="none" role="img" '
-        f'aria-label="{xml_text(title)}" xmlns="http://www.w3.org/2000/svg"><title>{xml_text(title)}</title>'
+        f'aria-label="{xml_text(title)}: {xml_text(said)}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for label, count, ratio in counts:
         if not count:
             continue
         w = width * count / total
         out.append(
-            f'<rect class="mc-bar {bucket(ratio)}" x="{x:.2f}" y="0" width="{w:.2f}" height="14">'
+            f'<rect class="mc-bar {bucket(ratio)}" x="{x:.2f}" y="0" width="{max(0.0, w - 2):.2f}" height="14">'
             f"<title>{xml_text(label)}: {count}</title></rect>"
         )
         x += w
@@ -122,39 +105,62 @@ class Series:
     points: tuple[tuple[dt.datetime, float], ...]
 
 
+#: Line patterns of the history series (with the colours: two cues, so no one depends on telling colours apart).
+DASHES = ("", "8 4", "2 3", "10 3 2 3", "1 6", "14 4")
+
+
 def history(series: Sequence[Series], title: str) -> Markup:
-    """A line chart of score over time, one line per framework, legend below."""
-    width, left, right, top, base = 600, 40, 590, 10, 190
+    """A line chart of score over time, one line per framework: a figure with the chart, a key and the data as a table.
+
+    Drawn at 360 user units wide and never shown narrower than 340 px (its box scrolls instead), so its
+    13-unit labels stay at least 12 px on a phone.
+    """
+    width, left, right, top, base = 360, 36, 350, 10, 150
     dates = [d for s in series for d, _ in s.points]
     if not dates:
         return Markup("")
     t0, t1 = min(dates).timestamp(), max(dates).timestamp()
     spread = (t1 - t0) or 1.0
-    legend_rows = (len(series) + 1) // 2
-    height = base + 30 + legend_rows * 20
+    height = base + 22
     out = [
-        f'<svg class="mc-chart mc-history" viewBox="0 0 {width} {height}" role="img" aria-label="{xml_text(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{xml_text(title)}</title>'
+        f'<div class="mc-scroll mc-history-box" role="region" tabindex="0" aria-label="{xml_text(title)}">'
+        f'<svg class="mc-chart mc-history" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{xml_text(title)} (the data is in the table below)" xmlns="http://www.w3.org/2000/svg">'
     ]
     for pct in (0, 50, 100):
         y = base - (base - top) * pct / 100
         out.append(f'<line class="mc-grid" x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}"/>')
-        out.append(f'<text class="mc-label" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{pct}%</text>')
+        out.append(f'<text class="mc-label" x="{left - 5}" y="{y + 4:.1f}" text-anchor="end">{pct}%</text>')
     out.append(f'<text class="mc-label" x="{left}" y="{base + 18}">{min(dates).date().isoformat()}</text>')
     out.append(f'<text class="mc-label" x="{right}" y="{base + 18}" text-anchor="end">{max(dates).date().isoformat()}</text>')
+    key: list[str] = []
+    rows: list[str] = []
     for i, s in enumerate(series):
         cls = f"mc-s{i % 6 + 1}"
+        dash = DASHES[i % len(DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         pts = [
             (left + (right - left) * ((d.timestamp() - t0) / spread if t1 > t0 else 0.5), base - (base - top) * v / 100)
             for d, v in s.points
         ]
         if len(pts) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
-            out.append(f'<polyline class="mc-line {cls}" points="{path}"/>')
+            out.append(f'<polyline class="mc-line {cls}" points="{path}"{dash_attr}/>')
         for x, y in pts:
             out.append(f'<circle class="mc-dot {cls}" cx="{x:.1f}" cy="{y:.1f}" r="3"/>')
-        lx, ly = left + (i % 2) * 280, base + 38 + (i // 2) * 20
-        out.append(f'<rect class="mc-dot {cls}" x="{lx}" y="{ly - 9}" width="12" height="10" rx="2"/>')
-        out.append(f'<text class="mc-label" x="{lx + 18}" y="{ly}">{xml_text(_clip(s.label, 40))}</text>')
-    out.append("</svg>")
+        key.append(
+            f'<li><svg class="mc-key-line" viewBox="0 0 30 8" aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
+            f'<line class="mc-line {cls}" x1="1" y1="4" x2="29" y2="4"{dash_attr}/></svg>{escape(s.label)}</li>'
+        )
+        rows.extend(f"<tr><td>{d.date().isoformat()}</td><td>{escape(s.label)}</td><td>{v:.0f}%</td></tr>" for d, v in s.points)
+    out.append("</svg></div>")
+    out.append(f'<ul class="mc-key">{"".join(key)}</ul>')
+    out.append(
+        '<details class="mc-data"><summary>The data as a table</summary>'
+        f'<div class="mc-scroll" role="region" tabindex="0" aria-label="{xml_text(title)}: data">'
+        f'<table class="mc-history-data"><caption>{escape(title)}</caption><thead><tr><th scope="col">Date</th>'
+        '<th scope="col">Framework</th><th scope="col">Score</th></tr></thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table></div></details>"
+    )
     return Markup("".join(out))

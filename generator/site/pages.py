@@ -185,7 +185,9 @@ def home_context(org: Org) -> dict[str, Any]:
             f"<td>{escape(t.group)}</td>{''.join(cells)}</tr>"
         )
     heatmap = Markup(
-        '<div class="mc-scroll" data-search-exclude><table class="mc-heatmap"><thead><tr><th scope="col">Team</th>'
+        '<div class="mc-scroll" role="region" tabindex="0" aria-label="Heatmap: every team on every framework" '
+        'data-search-exclude>'
+        '<table class="mc-heatmap"><thead><tr><th scope="col">Team</th>'
         f'<th scope="col">Group</th>{head}</tr></thead><tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>"
     )
     per_fw = []
@@ -269,12 +271,21 @@ def framework_context(org: Org, fw: Framework) -> dict[str, Any]:
         "levels": [{"level": lv, "cite": citation_text(fw, lv.citation)} for lv in fw.levels],
         "sections": sections,
         "distribution": dist,
-        "chart": charts.columns([(b.label, b.count, b.ratio) for b in dist], f"Teams per result: {fw.title}"),
+        "chart": distribution_chart(fw, dist),
         "assessed": sum(1 for t in org.teams if fw.id in t.frameworks),
         "team_count": len(org.teams),
         "blank_workbook": org.urls.href(links.blank_workbook(fw.id), page) if org.options.downloads else None,
         "statement_count": len(fw.statements),
     }
+
+
+def distribution_chart(fw: Framework, dist: Sequence[Bucket]) -> Markup:
+    """How many teams have each result, as a bar table (the bars are as long as the counts, coloured by result)."""
+    peak = max((b.count for b in dist), default=0) or 1
+    rows = [
+        charts.Bar(b.label, b.count / peak, f"{b.count} team{'s' if b.count != 1 else ''}", charts.bucket(b.ratio)) for b in dist
+    ]
+    return charts.bar_table(rows, f"Teams per result: {fw.title}", ("Result", "Teams"))
 
 
 # -- teams -----------------------------------------------------------------------
@@ -369,7 +380,8 @@ def answers_table(
             notes = f"{notes}<br>{_evidence_html(a.evidence, options)}" if notes else _evidence_html(a.evidence, options)
         rows.append(f'<tr><td>{escape(st.id)}</td><td>{escape(st.text)}</td><td class="{cls}">{answer}</td><td>{notes}</td></tr>')
     return Markup(
-        '<div class="mc-scroll"><table class="mc-answers"><thead><tr><th scope="col">Id</th><th scope="col">Statement</th>'
+        f'<div class="mc-scroll" role="region" tabindex="0" aria-label="Every answer: {escape(fw.title)}">'
+        '<table class="mc-answers"><thead><tr><th scope="col">Id</th><th scope="col">Statement</th>'
         '<th scope="col">Answer · assessed</th><th scope="col">Note and evidence</th></tr>'
         "</thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>"
     )
@@ -382,13 +394,13 @@ def _chart(fw: Framework, sc: FrameworkScore) -> Markup:
         for d in sc.dimensions:
             ratio = None if d.level is None else ((d.level - lo) / (hi - lo) if hi > lo else 1.0)
             rows.append(charts.Bar(d.section.title, ratio, "not assessed" if d.level is None else f"Level {d.level}"))
-        return charts.bars(rows, f"{fw.title}: level per section")
+        return charts.bar_table(rows, f"{fw.title}: level per section", ("Section", "Level"))
     if sc.aggregates:  # the declared score, per top-level section
         agg = sc.aggregates[0]
         for top in fw.sections:
             value, maximum = agg.sections.get(top.id), agg.maxima.get(top.id, 0.0)
             rows.append(charts.Bar(top.title, agg.ratio(value, maximum), agg.text(value, maximum)))
-        return charts.bars(rows, f"{fw.title}: {agg.name.lower()} per section")
+        return charts.bar_table(rows, f"{fw.title}: {agg.name.lower()} per section", ("Section", agg.name))
     dims = {d.section.id: d for d in sc.dimensions}
     for ss in sc.sections:
         if ss.section.depth != 0:
@@ -399,10 +411,10 @@ def _chart(fw: Framework, sc: FrameworkScore) -> Markup:
         if dim is not None and ss.assessed:  # a dimension nobody answered is at no level
             text = f"{'below ' + str(fw.levels[0].number) if dim.level is None else 'Level ' + str(dim.level)} · {text}"
         rows.append(charts.Bar(ss.section.title, None if pct is None else pct / 100, text))
-    marker = None
+    caption = f"{fw.title}: score per section"
     if sc.target is not None and sc.target.percent is not None:
-        marker = sc.target.percent / 100
-    return charts.bars(rows, f"{fw.title}: score per section", marker, "target" if marker is not None else "")
+        return charts.bar_table(rows, caption, ("Section", "Result"), sc.target.percent / 100, f"target {sc.target.percent:g}%")
+    return charts.bar_table(rows, caption, ("Section", "Result"))
 
 
 def _blockers(fw: Framework, sc: FrameworkScore) -> list[dict[str, Any]]:
