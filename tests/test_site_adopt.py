@@ -9,7 +9,6 @@ import pytest
 from conftest import DEMO_FRAMEWORK
 from playwright.sync_api import Browser
 from test_site_browser import _search
-from test_site_browser import browser as browser  # noqa: F401 - the shared Chromium fixture
 
 from generator.cli import main
 from generator.site import render
@@ -34,7 +33,7 @@ def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
-def test_offline_site_works_from_disk(offline_site: Path, browser: Browser) -> None:  # noqa: F811
+def test_offline_site_works_from_disk(offline_site: Path, browser: Browser) -> None:
     page = browser.new_page()
     try:
         page.goto((offline_site / "index.html").as_uri())
