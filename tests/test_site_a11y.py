@@ -161,3 +161,172 @@ def test_heatmap_scrolls_in_its_box_with_the_team_column_in_view(example_site: B
     assert before is not None and after is not None and after["x"] == before["x"]  # sticky
     last_header = phone.locator("table.mc-heatmap thead th").last.bounding_box()
     assert last_header is not None and last_header["x"] < 375 + 300
+
+
+# -- keyboard --------------------------------------------------------------------
+
+#: The focused element, its outline, and the colour behind the outline (the first mostly opaque background
+#: of its ancestors; of the element itself when the ring is drawn inside it). A hidden radio's ring is on its label.
+FOCUS = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body || el === document.documentElement) return null;
+    const ring = el.matches('input.md-option') && el.nextElementSibling ? el.nextElementSibling : el;
+    const cs = getComputedStyle(ring);
+    let bg = null;
+    for (let p = parseFloat(cs.outlineOffset) < 0 ? ring : ring.parentElement; p && !bg; p = p.parentElement) {
+        const c = getComputedStyle(p).backgroundColor, m = c.match(/[\\d.]+/g);
+        if (m && (m.length < 4 || +m[3] >= 0.5)) bg = c;
+    }
+    const r = ring.getBoundingClientRect();
+    const name = (el.getAttribute('aria-label') || el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 50);
+    return {key: el.tagName + '.' + (el.classList[0] || '') + ' ' + name, style: cs.outlineStyle,
+            width: parseFloat(cs.outlineWidth), color: cs.outlineColor,
+            bg: bg || getComputedStyle(document.body).backgroundColor, shown: r.width > 0 && r.height > 0};
+}"""
+
+
+def _rgb(css: str) -> tuple[float, float, float]:
+    r, g, b = (float(v) for v in re.findall(r"[\d.]+", css)[:3])
+    return r, g, b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two CSS rgb()/rgba() colours (alpha ignored)."""
+
+    def lum(rgb: tuple[float, float, float]) -> float:
+        lin = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(_rgb(a)), lum(_rgb(b))), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_helper_matches_wcag_figures() -> None:
+    assert round(contrast("rgb(255, 255, 255)", "rgb(0, 0, 0)"), 1) == 21.0
+    assert round(contrast("rgb(255, 255, 255)", "rgb(44, 127, 184)"), 2) == 4.34  # the old mid-blue heat cell
+
+
+def tab_through(page: Page, limit: int = 400) -> list[dict[str, Any]]:
+    """Press Tab until focus leaves the page or comes back to where it started; every focus stop on the way."""
+    stops: list[dict[str, Any]] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS)
+        if state is not None and state["key"].startswith("INPUT.md-search__input"):
+            page.wait_for_timeout(400)  # the search box opens (and turns light) as it takes focus
+            state = page.evaluate(FOCUS)
+        if state is None and stops:
+            return stops
+        if state is not None:
+            if stops and state["key"] == stops[0]["key"]:
+                return stops
+            stops.append(state)
+    raise AssertionError(f"focus never left the page after {limit} Tab presses (a keyboard trap?): {stops[-3:]}")
+
+
+def test_every_control_is_reached_by_tab_with_a_visible_ring(example_site: BuiltSite, scheme_page: Page) -> None:
+    scheme_page.goto(example_site.url + page_types(example_site.path)["team"])
+    stops = tab_through(scheme_page)
+    keys = [s["key"] for s in stops]
+    for control in ("A.md-skip Skip to content", "INPUT.md-search__input Search", "A.md-button Download the workbook (.xlsx)"):
+        assert control in keys
+    assert any(k.startswith("SUMMARY.") and "Every answer" in k for k in keys)  # the folded answer tables
+    assert any(k.startswith("INPUT.md-option") for k in keys)  # the light/dark switch
+    assert "DIV.mc-scroll Summary" in keys  # scroll boxes take focus, so arrow keys scroll them
+    weak = [
+        (s["key"], s["style"], s["width"], s["color"], s["bg"])
+        for s in stops
+        if s["shown"] and (s["style"] == "none" or s["width"] < 2 or contrast(s["color"], s["bg"]) < 3)
+    ]
+    assert weak == []
+
+
+def test_heatmap_is_reached_and_scrolled_by_keyboard(example_site: BuiltSite, phone: Page) -> None:
+    phone.goto(example_site.url)
+    for _ in range(80):
+        phone.keyboard.press("Tab")
+        if phone.evaluate("document.activeElement.matches('div.mc-scroll:has(table.mc-heatmap)')"):
+            break
+    else:
+        raise AssertionError("the heatmap was not reached with Tab")
+    for _ in range(5):
+        phone.keyboard.press("ArrowRight")
+    assert phone.evaluate("document.activeElement.scrollLeft") > 0
+    phone.keyboard.press("Tab")  # then into the table: its links to every framework and team page
+    assert phone.evaluate("document.activeElement.closest('table.mc-heatmap a') !== null")
+
+
+# -- print -------------------------------------------------------------------------
+
+HIDDEN_IN_PRINT = (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", ".md-search")
+
+
+def pdf_text(data: bytes) -> tuple[Any, str, dict[str, float]]:
+    """The PDF, all its text, and the smallest size (pt) each piece of text is printed at."""
+    import io
+
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    sizes: dict[str, float] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if text.strip():
+            sizes[text.strip()] = min(sizes.get(text.strip(), 99.0), size * abs(tm[3]) * abs(cm[3]))
+
+    text = "\n".join(p.extract_text(visitor_text=visit) for p in reader.pages)
+    return reader, text, sizes
+
+
+@pytest.fixture
+def printer(browser: Browser) -> Iterator[Page]:
+    """A page laid out at the width of an A4 sheet, in print media."""
+    ctx = browser.new_context(viewport={"width": 794, "height": 1123})
+    page = ctx.new_page()
+    page.emulate_media(media="print")
+    try:
+        yield page
+    finally:
+        ctx.close()
+
+
+def test_team_page_prints_as_a_clean_report(example_site: BuiltSite, printer: Page) -> None:
+    printer.goto(example_site.url + "team/credit-risk/")
+    shown = printer.evaluate(
+        "sels => sels.filter(s => [...document.querySelectorAll(s)].some(e => getComputedStyle(e).display !== 'none'))",
+        list(HIDDEN_IN_PRINT),
+    )
+    assert shown == []
+    reader, text, _ = pdf_text(printer.pdf(format="A4", print_background=True))
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (596, 843) and len(reader.pages) > 1  # A4 portrait, pt
+    assert "Credit Risk" in text and "Summary" in text and "score per section" in text  # title, table, charts
+    flat = " ".join(text.split())
+    assert "Every answer" in flat and "Full audit trail for every" in flat  # a note in a folded answer table: opened
+    assert "Skip to content" not in text and "How to assess" not in text and "Table of contents" not in text
+    assert "Edit the answers" not in text  # buttons are for the screen
+    assert "(https://" not in text  # evidence links show their address as their text already, once
+
+
+def test_printed_links_to_the_web_show_their_address(example_site: BuiltSite, printer: Page) -> None:
+    printer.goto(example_site.url + "framework/azure-mlops/")
+    link = printer.locator(".md-typeset .admonition a[href^='https://']").first  # a source the framework cites
+    href = link.get_attribute("href")
+    assert href is not None and link.inner_text().strip() != href
+    _, text, _ = pdf_text(printer.pdf(format="A4"))
+    assert f"({href})" in "".join(text.split())
+
+
+def test_home_prints_its_heatmap_legibly(example_site: BuiltSite, printer: Page) -> None:
+    printer.goto(example_site.url)
+    fits = printer.evaluate(
+        "() => { const t = document.querySelector('table.mc-heatmap'); return t.getBoundingClientRect().right"
+        " <= document.querySelector('.md-content').getBoundingClientRect().right + 1; }"
+    )
+    assert fits  # every framework column on the sheet, nothing cut off
+    _, text, sizes = pdf_text(printer.pdf(format="A4", print_background=True))
+    names = printer.locator("table.mc-heatmap tbody th").all_inner_texts()
+    assert len(names) == 5 and all(n in text for n in names)
+    assert min(sizes[n] for n in names) >= 8.5  # pt
+    cells = {c.strip() for c in printer.locator("table.mc-heatmap td.hm").all_inner_texts()}
+    assert {"Level 3", "86%", "41/42"} <= cells and min(sizes[c] for c in cells if c in sizes) >= 8.5

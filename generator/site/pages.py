@@ -345,7 +345,8 @@ def _evidence_html(items: Sequence[str], options: SiteOptions) -> str:
         if url is None:
             out.append(f"<code>{escape(item)}</code>")
         else:
-            out.append(f'<a href="{escape(url)}" rel="nofollow noopener">{escape(item)}</a>')
+            spelled = ' class="mc-url"' if url == item else ""  # printed pages spell out other links' targets
+            out.append(f'<a href="{escape(url)}"{spelled} rel="nofollow noopener">{escape(item)}</a>')
     return "<br>".join(out)
 
 
