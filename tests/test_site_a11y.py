@@ -39,6 +39,15 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
+@pytest.fixture
+def page_1280(browser: Browser) -> Iterator[Page]:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        yield ctx.new_page()
+    finally:
+        ctx.close()
+
+
 @pytest.fixture(params=SCHEMES)
 def scheme_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
     """A page at laptop size that prefers the light or the dark scheme (Material follows the system's)."""
@@ -330,3 +339,54 @@ def test_home_prints_its_heatmap_legibly(example_site: BuiltSite, printer: Page)
     assert min(sizes[n] for n in names) >= 8.5  # pt
     cells = {c.strip() for c in printer.locator("table.mc-heatmap td.hm").all_inner_texts()}
     assert {"Level 3", "86%", "41/42"} <= cells and min(sizes[c] for c in cells if c in sizes) >= 8.5
+
+
+# -- search ------------------------------------------------------------------------
+
+
+def search_hrefs(page: Page, words: str) -> list[str]:
+    """Type into the real search box; the links of the results, best first."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("")
+    page.keyboard.type(words, delay=10)
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    page.wait_for_timeout(300)  # the last keystroke's results
+    hrefs: list[str] = page.locator(".md-search-result__item > a").evaluate_all("els => els.map(a => a.href)")
+    return [re.sub(r"\?h=[^#]*", "", h) for h in hrefs]  # without the words to highlight
+
+
+@pytest.mark.parametrize(
+    ("words", "team"),
+    [("Credit Risk", "credit-risk"), ("Supply Chain", "demand-forecasting"), ("marketing-analytics", "churn-prediction")],
+)
+def test_search_for_a_team_name_group_or_owner_leads_to_its_page(
+    example_site: BuiltSite, page_1280: Page, words: str, team: str
+) -> None:
+    page_1280.goto(example_site.url)
+    hrefs = search_hrefs(page_1280, words)
+    assert f"{example_site.url}team/{team}/" in hrefs[:3]  # (a group's name also finds the group on the Teams page)
+    page_1280.locator(f".md-search-result__item > a[href*='team/{team}/']").first.click()
+    page_1280.wait_for_url(f"**/team/{team}/**")
+
+
+def test_search_for_a_statement_leads_to_the_statement(example_site: BuiltSite, page_1280: Page) -> None:
+    page_1280.goto(example_site.url)
+    hrefs = search_hrefs(page_1280, "experiment tracked shared place")
+    target = f"{example_site.url}framework/azure-mlops/#st-creation.2.2"
+    assert target in hrefs[:3]
+    page_1280.locator(".md-search-result__item a[href*='#st-creation.2.2']").first.click()
+    page_1280.wait_for_url("**/framework/azure-mlops/**#st-creation.2.2")
+    heading = page_1280.locator("[id='st-creation.2.2']")
+    assert heading.inner_text().startswith("creation.2.2 The results of every experiment are tracked in a shared place.")
+    box = heading.bounding_box()
+    assert box is not None and 0 <= box["y"] < 300  # scrolled to it, below the sticky header
+
+
+def test_search_index_stays_small(example_site: BuiltSite) -> None:
+    import json
+
+    docs = json.loads((example_site.path / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    teams = [d for d in docs if d["location"].startswith("team/")]
+    assert len(teams) == 5  # one entry per team: its summary, not its answer tables
+    assert max(len(json.dumps(d)) for d in teams) < 600

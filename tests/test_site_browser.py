@@ -127,10 +127,8 @@ def test_search_finds_team_and_statement(built: str, page: Page) -> None:
     page.goto(built)
     assert "Demo levels" in _search(page, "retraining triggered", "Retraining is triggered by monitoring")
     assert "Vega Recommendations" in _search(page, "Vega", "Vega Recommendations")
-    hit = page.locator(".md-search-result a[href*='teams/'][href$='#team-vega']").first
-    hit.click()
-    page.locator("#team-vega a[href*='team/vega']").click()
-    page.wait_for_url("**/team/vega/")
+    page.locator(".md-search-result a[href*='team/vega/']").first.click()  # straight to the team's page
+    page.wait_for_url("**/team/vega/**")
     assert page.locator("h1").inner_text().rstrip("¶").strip() == "Vega Recommendations"
 
 

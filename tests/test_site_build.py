@@ -327,3 +327,34 @@ def test_refuses_to_overwrite_a_folder_that_is_not_a_site(repo, tmp_path: Path) 
     with pytest.raises(MaturityError, match="was not written by `maturity build`"):
         build_site(repo.root, precious, history=False)
     assert (precious / "thesis.txt").read_text(encoding="utf-8") == "do not delete"
+
+
+# -- search index ----------------------------------------------------------------
+
+
+def test_search_index_leads_from_a_team_entry_to_the_team_page() -> None:
+    from generator.model import Team
+    from generator.site import links, search
+
+    team = Team(
+        id="vega", name="Vega", group="Search <b>", owners=("@org/vega", "@ann"), description="Ranks & recommends.",
+        frameworks={}, path="answers/vega.yaml",
+    )  # fmt: skip
+    index = {
+        "config": {"lang": ["en"]},
+        "docs": [
+            {"location": "teams/", "title": "Teams", "text": "intro"},
+            {"location": "teams/#team-vega", "title": "Vega", "text": "@org/vega · 1 framework"},
+            {"location": "teams/#team-other", "title": "Other", "text": "x"},
+        ],
+    }
+    out = search.retarget(index, [team], links.Urls(directory_urls=True))
+    assert out["config"] == {"lang": ["en"]} and out["docs"][0] == index["docs"][0] and out["docs"][2] == index["docs"][2]
+    assert out["docs"][1] == {
+        "location": "team/vega/",
+        "title": "Vega",
+        "text": "Group: Search &lt;b&gt; · Owners: @org/vega, @ann · Team id: vega · Ranks &amp; recommends.",
+    }
+    offline = {"docs": [{"location": "teams.html#team-vega", "title": "Vega", "text": ""}]}  # pages as name.html
+    flat = search.retarget(offline, [team], links.Urls(False))
+    assert flat["docs"][0]["location"] == "team/vega.html"

@@ -117,10 +117,30 @@ def md_block(text: str, cls: str = "", lead: str = "") -> Markup:
     if lead:
         span = f'<span class="mc-id">{html.escape(str(lead), quote=True)}</span> '
         body = "<p>" + span + body[3:] if body.startswith("<p>") else f"<p>{span}</p>{body}"
-    classes = " ".join(["mc-md", *str(cls).split()])
+    return Markup(md_block_html(body, cls))
+
+
+def md_heading(text: str, level: int, anchor: str, lead: str = "") -> Markup:
+    """Framework Markdown as a heading with an anchor (a statement: search finds it and links to it).
+
+    The first paragraph, sanitised like :func:`md_block`, is the heading's text (``lead`` before it, as an
+    id); any further blocks follow it as an ``md_block``. ``level`` is clamped to 1..6.
+    """
+    body = framework_html(text)
+    first, rest = (body[3 : body.index("</p>")], body[body.index("</p>") + 4 :]) if body.startswith("<p>") else ("", body)
+    span = f'<span class="mc-id">{html.escape(str(lead), quote=True)}</span> ' if lead else ""
+    tag = f"h{min(6, max(1, level))}"
+    ident = html.escape(re.sub(r"[^A-Za-z0-9._-]", "-", str(anchor)), quote=True)
+    heading = f'\n<{tag} class="mc-statement" id="{ident}">{span}{" ".join(first.split())}</{tag}>\n'
+    return Markup(heading + (md_block_html(rest.strip()) if rest.strip() else ""))
+
+
+def md_block_html(body: str, cls: str = "") -> str:
+    """Sanitised HTML (from :func:`framework_html`) as one raw HTML block of a page."""
     # No blank line inside: a raw HTML block of the page ends at its closing tag, never earlier.
+    classes = " ".join(["mc-md", *str(cls).split()])
     body = re.sub(r"\n[ \t]*\n", "\n&#10;", body)
-    return Markup(f'\n<div class="{html.escape(classes, quote=True)}">\n{body}\n</div>\n')
+    return f'\n<div class="{html.escape(classes, quote=True)}">\n{body}\n</div>\n'
 
 
 def md_code(text: str) -> Markup:

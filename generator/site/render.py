@@ -16,7 +16,7 @@ from generator.crosswalk.page import PAGE as CROSSWALK_PAGE
 from generator.crosswalk.page import crosswalk_context
 from generator.problems import MaturityError
 from generator.site import charts, groups, links, pages
-from generator.site.escape import html_text, md_block, md_code, md_inline, nav_title, title_text
+from generator.site.escape import html_text, md_block, md_code, md_heading, md_inline, nav_title, title_text
 
 #: The templates shipped with the product (a project's own ``site_templates/`` overrides them file by file).
 DEFAULT_TEMPLATES = resources.shipped_templates()
@@ -43,6 +43,7 @@ def environment(root: Path | None = None) -> jinja2.Environment:
     )
     env.filters["md"] = md_inline
     env.filters["mdblock"] = md_block
+    env.filters["mdheading"] = md_heading
     env.filters["code"] = md_code
     env.filters["title"] = title_text
     env.filters["text"] = html_text
