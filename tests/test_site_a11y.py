@@ -117,6 +117,16 @@ CHART_TEXT_SIZES = """() => {
 }"""
 
 
+#: Tables wider than the page's text column that are not in a box of their own that scrolls: cut off.
+CUT_OFF = """() => {
+    const edge = document.querySelector('article.md-content__inner').getBoundingClientRect().right + 1;
+    const scrolls = el => { for (let p = el.parentElement; p && !p.matches('article'); p = p.parentElement) {
+        if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true; } return false; };
+    return [...document.querySelectorAll('article table')].filter(t => t.getClientRects().length
+        && t.getBoundingClientRect().right > edge && !scrolls(t)).map(t => t.className || 'table');
+}"""
+
+
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
     ctx = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
@@ -133,6 +143,8 @@ def test_no_page_scrolls_sideways_on_a_phone(example_site: BuiltSite, phone: Pag
         width = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if width[0] > width[1]:
             wide[name] = width
+        if cut := phone.evaluate(CUT_OFF):
+            wide[name] = cut
     assert wide == {}
 
 

@@ -143,7 +143,9 @@ def group_context(org: Org, group: Group) -> dict[str, Any]:
             stale.append({"team": t, "href": href, "stale": n_stale, "reviewed": reviewed.isoformat() if reviewed else ""})
     head = "".join(f'<th scope="col"><a href="{f["href"]}">{escape(f["fw"].title)}</a></th>' for f in frameworks)
     table = Markup(
-        '<div class="mc-scroll" data-search-exclude><table class="mc-heatmap"><thead><tr><th scope="col">Team</th>'
+        '<div class="mc-scroll" role="region" tabindex="0" '
+        f'aria-label="Heatmap: the teams of {escape(group.name)}" data-search-exclude>'
+        '<table class="mc-heatmap"><thead><tr><th scope="col">Team</th>'
         f'{head}<th scope="col">Last reviewed</th></tr></thead><tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>"
     )
     return {
