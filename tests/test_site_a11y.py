@@ -175,7 +175,7 @@ def test_heatmap_scrolls_in_its_box_with_the_team_column_in_view(example_site: B
     phone.goto(example_site.url)
     box = phone.locator("div.mc-scroll:has(table.mc-heatmap)")
     assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # six frameworks do not fit a phone
-    first = phone.locator("table.mc-heatmap tbody th").first
+    first = phone.locator("table.mc-heatmap tbody th[scope='row']").first
     before = first.bounding_box()
     box.evaluate("b => { b.scrollLeft = 300; }")
     after = first.bounding_box()
@@ -346,7 +346,7 @@ def test_home_prints_its_heatmap_legibly(example_site: BuiltSite, printer: Page)
     )
     assert fits  # every framework column on the sheet, nothing cut off
     _, text, sizes = pdf_text(printer.pdf(format="A4", print_background=True))
-    names = printer.locator("table.mc-heatmap tbody th").all_inner_texts()
+    names = printer.locator("table.mc-heatmap tbody th[scope='row']").all_inner_texts()
     assert len(names) == len(list((example_site.path / "team").glob("*/index.html"))) and all(n in text for n in names)
     assert min(sizes[n] for n in names) >= 8.5  # pt
     cells = {c.strip() for c in printer.locator("table.mc-heatmap td.hm").all_inner_texts()}
