@@ -109,6 +109,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     return list_command(args)
 
 
+def cmd_scores(args: argparse.Namespace) -> int:
+    from generator.scores import scores_command
+
+    return scores_command(args)
+
+
 def cmd_codeowners(args: argparse.Namespace) -> int:
     from generator.review.commands import codeowners_command
 
@@ -260,6 +266,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--team", "-t", required=True, help="team id")
     p.add_argument("--framework", "-f", required=True, help="framework id (it must have crosswalk mappings)")
     p.add_argument("--dry-run", action="store_true", help="print what would be written, write nothing")
+
+    p = add("scores", cmd_scores, "Every result the site shows, machine-readable (JSON Schema: schemas/scores.schema.json).")
+    p.add_argument("--team", "-t", action="append", default=None, help="only this team (repeat)")
+    p.add_argument("--framework", "-f", action="append", default=None, help="only this framework (repeat)")
+    p.add_argument("--format", choices=("json", "csv"), default="json", help="json (default) or csv: one row per statement")
 
     p = add("codeowners", cmd_codeowners, "Write .github/CODEOWNERS so each team's owners review its answer files.")
     p.add_argument(

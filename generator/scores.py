@@ -1,0 +1,210 @@
+"""``maturity scores``: every result the site shows, as JSON (schema: ``schemas/scores.schema.json``) or CSV.
+
+The figures come from the same step that feeds the site (:func:`generator.site.pages.collect`),
+so a script reading them sees exactly what a reader of the site sees: per team and framework
+the headline, level, percentage, sections, dimensions and what blocks the next level, required
+sets, aggregates, the target and whether it is met or overdue, how current the answers are,
+and every statement with its answer, note, evidence, date and where the answer was written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from generator.listing import unknown_frameworks
+from generator.model import Framework, Team
+from generator.problems import MaturityError
+from generator.project import Project, find_root, load_valid_project
+from generator.results import FrameworkScore
+from generator.site import pages
+
+FORMAT = "maturity-scores/1"
+CSV_FIELDS = (
+    "team", "team_name", "group", "framework", "framework_version", "headline", "level", "percent", "target",
+    "target_met", "statement", "section", "statement_level", "answer", "score", "met", "note", "evidence",
+    "assessed", "stale", "source",
+)  # fmt: skip
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _date(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _framework(org: pages.Org, team: Team, fw: Framework, sc: FrameworkScore) -> dict[str, Any]:
+    fresh = org.fresh[team.id][fw.id]
+    stale = set(fresh.stale)
+    target = sc.target
+    return {
+        "id": fw.id,
+        "title": fw.title,
+        "version": fw.version,
+        "headline": {"rule": sc.headline.kind, "text": sc.headline.text, "ratio": _round(sc.headline.ratio)},
+        "level": sc.level,
+        "level_text": pages.level_text(fw, sc),
+        "next_level": sc.next_level,
+        "blockers": list(sc.blockers),
+        "percent": _round(sc.percent),
+        "earned": _round(sc.overall.earned),
+        "possible": _round(sc.overall.possible),
+        "statements_total": sc.overall.total,
+        "statements_assessed": sc.overall.assessed,
+        "statements_met": sc.overall.met,
+        "statements_na": sc.overall.na,
+        "target": None
+        if target is None
+        else {
+            "level": target.level,
+            "percent": target.percent,
+            "text": pages.target_text(fw, sc),
+            "met": sc.target_met,
+            "due": _date(target.due),
+            "overdue": fresh.overdue,
+        },
+        "freshness": {
+            "last_assessed": _date(fresh.last),
+            "oldest_assessed": _date(fresh.oldest),
+            "max_age_days": fresh.max_age_days,
+            "stale": list(fresh.stale),
+        },
+        "dimensions": [
+            {"id": d.section.id, "title": d.section.title, "level": d.level, "blockers": list(d.blockers)} for d in sc.dimensions
+        ],
+        "required_sets": [
+            {
+                "name": r.name,
+                "sections": list(r.sections),
+                "met": r.met,
+                "met_count": r.met_count,
+                "total": r.total,
+                "unmet": list(r.unmet),
+                "not_assessed": list(r.not_assessed),
+            }
+            for r in sc.required
+        ],
+        "aggregates": [
+            {"name": a.name, "unit": a.unit, "overall": _round(a.overall), "maximum": a.maximum, "text": a.text(a.overall)}
+            for a in sc.aggregates
+        ],
+        "sections": [
+            {
+                "id": s.section.id,
+                "title": s.section.title,
+                "depth": s.section.depth,
+                "percent": _round(s.percent),
+                "earned": _round(s.earned),
+                "possible": _round(s.possible),
+                "total": s.total,
+                "assessed": s.assessed,
+                "met": s.met,
+                "na": s.na,
+            }
+            for s in sc.sections
+        ],
+        "statements": [
+            {
+                "id": r.statement.id,
+                "section": r.statement.section,
+                "kind": r.statement.kind,
+                "level": r.statement.level,
+                "weight": r.statement.weight,
+                "answer": r.answer.value if r.answer is not None else None,
+                "status": r.status,
+                "score": r.score,
+                "met": r.met,
+                "note": r.answer.note if r.answer is not None else "",
+                "evidence": list(r.answer.evidence) if r.answer is not None else [],
+                "assessed": _date(r.answer.assessed) if r.answer is not None else None,
+                "stale": r.statement.id in stale,
+                "source": {"file": team.path, "line": r.answer.line} if r.answer is not None else None,
+            }
+            for r in sc.results
+        ],
+    }
+
+
+def collect(
+    project: Project, teams: Sequence[str] = (), frameworks: Sequence[str] = (), today: dt.date | None = None
+) -> dict[str, Any]:
+    """The scores document (see ``schemas/scores.schema.json``), optionally only some teams and frameworks."""
+    known_teams = [t.id for t in project.teams]
+    bad = [t for t in teams if t not in known_teams]
+    if bad:
+        raise MaturityError(f"unknown team `{bad[0]}`; the known ones are: {', '.join(sorted(known_teams))}")
+    message = unknown_frameworks(frameworks, list(project.frameworks))
+    if message:
+        raise MaturityError(message)
+    org = pages.collect(project, pages.SiteOptions(), None, today)
+    out: list[dict[str, Any]] = []
+    for team in sorted(org.teams, key=lambda t: t.id):
+        if teams and team.id not in teams:
+            continue
+        scored = org.scores[team.id]
+        fws = [
+            _framework(org, team, project.frameworks[fid], scored[fid])
+            for fid in sorted(scored)
+            if not frameworks or fid in frameworks
+        ]
+        about = {"id": team.id, "name": team.name, "group": team.group, "owners": list(team.owners), "file": team.path}
+        out.append({**about, "frameworks": fws})
+    return {"format": FORMAT, "date": org.today.isoformat(), "teams": out}
+
+
+def csv_text(doc: dict[str, Any]) -> str:
+    """One row per team, framework and statement; the framework's headline figures repeated on each row."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for team in doc["teams"]:
+        for fw in team["frameworks"]:
+            target = fw["target"]
+            for st in fw["statements"]:
+                writer.writerow(
+                    {
+                        "team": team["id"],
+                        "team_name": team["name"],
+                        "group": team["group"],
+                        "framework": fw["id"],
+                        "framework_version": fw["version"],
+                        "headline": fw["headline"]["text"],
+                        "level": "" if fw["level"] is None else fw["level"],
+                        "percent": "" if fw["percent"] is None else fw["percent"],
+                        "target": "" if target is None else target["text"],
+                        "target_met": "" if target is None or target["met"] is None else str(target["met"]).lower(),
+                        "statement": st["id"],
+                        "section": st["section"],
+                        "statement_level": "" if st["level"] is None else st["level"],
+                        "answer": st["answer"] or "",
+                        "score": "" if st["score"] is None else st["score"],
+                        "met": str(st["met"]).lower(),
+                        "note": _cell(st["note"]),
+                        "evidence": _cell(" ".join(st["evidence"])),
+                        "assessed": st["assessed"] or "",
+                        "stale": str(st["stale"]).lower(),
+                        "source": f"{st['source']['file']}:{st['source']['line']}" if st["source"] else "",
+                    }
+                )
+    return buf.getvalue()
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``) starts with an apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def scores_command(args: argparse.Namespace) -> int:
+    """``maturity scores [--team T ...] [--framework F ...] [--format json|csv]``."""
+    project = load_valid_project((args.root or find_root()).resolve(), "no scores")
+    doc = collect(project, tuple(args.team or ()), tuple(args.framework or ()), getattr(args, "today", None))
+    sys.stdout.write(csv_text(doc) if args.format == "csv" else json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    return 0
