@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_review.py
 	$(PY) benchmarks/bench_site.py
 	$(PY) benchmarks/bench_frameworks.py
+	$(PY) benchmarks/bench_adopt.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check generator tests benchmarks
