@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.synth import make_org  # noqa: E402
+from benchmarks.timing import best  # noqa: E402
 from generator.crosswalk.checks import check_teams  # noqa: E402
 from generator.crosswalk.coverage import coverage_matrix  # noqa: E402
 from generator.crosswalk.model import CATALOGUE_ID  # noqa: E402
@@ -48,15 +49,6 @@ print(json.dumps(r.timings))
 def coverage(project: Project) -> tuple[list[str], dict[str, dict[str, float]]]:
     assert project.crosswalk is not None
     return sorted(project.frameworks), coverage_matrix(project.frameworks, project.crosswalk)
-
-
-def _best(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def _build(root: Path, site: Path) -> float:
@@ -82,7 +74,7 @@ def cost(n: int) -> dict[str, float]:
             for key, present in (("validate", False), ("validate_cw", True)):
                 if present != on.exists():
                     (off if present else on).rename(on if present else off)
-                times[key].append(_best(validate, 1))
+                times[key].append(best(validate, 1))
                 if i < BUILDS:
                     build_key = key.replace("validate", "build")
                     times[build_key].append(_build(root, Path(tmp) / f"site-{build_key}-{i}"))

@@ -18,16 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.synth import make_org  # noqa: E402
+from benchmarks.timing import best  # noqa: E402
 from generator.project import load_project, yaml_files  # noqa: E402
-
-
-def _best(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def bench(n: int) -> dict[str, float]:
@@ -46,10 +38,10 @@ def bench(n: int) -> dict[str, float]:
             assert not project.problems, project.problems.sorted()[:3]
             assert len(project.teams) == n
 
-        t_parse = _best(parse_only)
-        t_validate = _best(validate)
+        t_parse = best(parse_only)
+        t_validate = best(validate)
         cli = [sys.executable, "-m", "generator", "--root", str(root), "validate", "-q"]
-        t_cli = _best(lambda: subprocess.run(cli, check=True), repeat=2)
+        t_cli = best(lambda: subprocess.run(cli, check=True), repeat=2)
         size = sum(f.stat().st_size for f in files)
     return {"teams": n, "files": len(files), "MB": size / 1e6, "parse": t_parse, "validate": t_validate, "cli": t_cli}
 

@@ -24,21 +24,13 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import openpyxl  # noqa: E402
 from synth import make_org  # noqa: E402
 
+from benchmarks.timing import best  # noqa: E402
 from generator.cli import main  # noqa: E402
 from generator.project import load_project  # noqa: E402
 from generator.workbook import export as export_mod  # noqa: E402
 from generator.workbook.export import export_workbook  # noqa: E402
 from generator.workbook.importer import plan_import  # noqa: E402
 from generator.workbook.reader import read_workbook  # noqa: E402
-
-
-def best(fn: object, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()  # type: ignore[operator]
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def bare_read(path: Path, sheets: list[str] | None = None) -> int:
@@ -90,15 +82,15 @@ def run(n_teams: int) -> list[tuple[str, str, str]]:
         def do_import() -> None:
             plan_import(project, [read_workbook(book)])
 
-        imp = best(do_import)
+        imp = best(do_import, 5)
         rows.append(("import one team workbook (read + validate + plan)", f"{imp * 1000:.0f} ms", "< 500 ms"))
         t = time.perf_counter()
         assert quiet(["--root", str(root), "import", str(book)]) == 0
         cmd = time.perf_counter() - t
         rows.append((f"  the same as `maturity import` (also loads {n_teams} answer files)", f"{cmd * 1000:.0f} ms", ""))
-        bare_all = best(lambda: bare_read(book))
+        bare_all = best(lambda: bare_read(book), 5)
         read_sheets = ["Metadata", *[project.frameworks[f].id[:31] for f in fids]]
-        bare_some = best(lambda: bare_read(book, read_sheets))
+        bare_some = best(lambda: bare_read(book, read_sheets), 5)
         rows.append(("bare openpyxl read_only read, every sheet", f"{bare_all * 1000:.0f} ms", ""))
         rows.append(("bare openpyxl read_only read, the sheets import reads", f"{bare_some * 1000:.0f} ms", ""))
         rows.append(("import / bare read (every sheet)", f"{imp / bare_all:.2f}x", "<= 3x"))
