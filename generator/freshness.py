@@ -55,6 +55,11 @@ def freshness(fa: FrameworkAnswers, max_age_days: int, today: dt.date, target_me
     )
 
 
+def age_days(day: dt.date | None, today: dt.date) -> int | None:
+    """Whole days from ``day`` to ``today`` (None for an undated answer)."""
+    return None if day is None else (today - day).days
+
+
 def last_reviewed(team: Team) -> dt.date | None:
     """The most recent assessed date of any of the team's answers (None when none is dated)."""
     return max((a.assessed for fa in team.frameworks.values() for a in fa.answers.values() if a.assessed), default=None)

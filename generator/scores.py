@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from generator.freshness import age_days, last_reviewed
 from generator.listing import unknown_frameworks
 from generator.model import Framework, Team
 from generator.problems import MaturityError
@@ -29,7 +30,7 @@ FORMAT = "maturity-scores/1"
 CSV_FIELDS = (
     "team", "team_name", "group", "framework", "framework_version", "headline", "level", "percent", "target",
     "target_met", "statement", "section", "statement_level", "answer", "score", "met", "note", "evidence",
-    "assessed", "stale", "source",
+    "assessed", "age_days", "stale", "source", "target_due", "target_overdue",
 )  # fmt: skip
 
 
@@ -43,6 +44,7 @@ def _date(value: dt.date | None) -> str | None:
 
 def _framework(org: pages.Org, team: Team, fw: Framework, sc: FrameworkScore) -> dict[str, Any]:
     fresh = org.fresh[team.id][fw.id]
+    today = org.today
     stale = set(fresh.stale)
     target = sc.target
     return {
@@ -75,6 +77,9 @@ def _framework(org: pages.Org, team: Team, fw: Framework, sc: FrameworkScore) ->
             "last_assessed": _date(fresh.last),
             "oldest_assessed": _date(fresh.oldest),
             "max_age_days": fresh.max_age_days,
+            "is_stale": fresh.is_stale,
+            "age_days": age_days(fresh.oldest, today),
+            "last_age_days": age_days(fresh.last, today),
             "stale": list(fresh.stale),
         },
         "dimensions": [
@@ -125,6 +130,7 @@ def _framework(org: pages.Org, team: Team, fw: Framework, sc: FrameworkScore) ->
                 "note": r.answer.note if r.answer is not None else "",
                 "evidence": list(r.answer.evidence) if r.answer is not None else [],
                 "assessed": _date(r.answer.assessed) if r.answer is not None else None,
+                "age_days": age_days(r.answer.assessed, today) if r.answer is not None else None,
                 "stale": r.statement.id in stale,
                 "source": {"file": team.path, "line": r.answer.line} if r.answer is not None else None,
             }
@@ -156,8 +162,21 @@ def collect(
             if not frameworks or fid in frameworks
         ]
         about = {"id": team.id, "name": team.name, "group": team.group, "owners": list(team.owners), "file": team.path}
-        out.append({**about, "frameworks": fws})
+        out.append({**about, "freshness": _team_freshness(org, team, fws), "frameworks": fws})
     return {"format": FORMAT, "date": org.today.isoformat(), "teams": out}
+
+
+def _team_freshness(org: pages.Org, team: Team, fws: list[dict[str, Any]]) -> dict[str, Any]:
+    """The team's own summary over the frameworks shown: last reviewed, stale and overdue ones."""
+    last = last_reviewed(team)
+    return {
+        "last_reviewed": _date(last),
+        "age_days": age_days(last, org.today),
+        "is_stale": any(f["freshness"]["is_stale"] for f in fws),
+        "stale_answers": sum(len(f["freshness"]["stale"]) for f in fws),
+        "stale_frameworks": [f["id"] for f in fws if f["freshness"]["is_stale"]],
+        "overdue_targets": [f["id"] for f in fws if f["target"] is not None and f["target"]["overdue"]],
+    }
 
 
 def csv_text(doc: dict[str, Any]) -> str:
@@ -190,8 +209,11 @@ def csv_text(doc: dict[str, Any]) -> str:
                         "note": _cell(st["note"]),
                         "evidence": _cell(" ".join(st["evidence"])),
                         "assessed": st["assessed"] or "",
+                        "age_days": "" if st["age_days"] is None else st["age_days"],
                         "stale": str(st["stale"]).lower(),
                         "source": f"{st['source']['file']}:{st['source']['line']}" if st["source"] else "",
+                        "target_due": "" if target is None or target["due"] is None else target["due"],
+                        "target_overdue": "" if target is None else str(target["overdue"]).lower(),
                     }
                 )
     return buf.getvalue()
@@ -204,7 +226,7 @@ def _cell(text: str) -> str:
 
 def scores_command(args: argparse.Namespace) -> int:
     """``maturity scores [--team T ...] [--framework F ...] [--format json|csv]``."""
-    project = load_valid_project((args.root or find_root()).resolve(), "no scores")
+    project = load_valid_project((args.root or find_root()).resolve(), "no scores", args.today)
     doc = collect(project, tuple(args.team or ()), tuple(args.framework or ()), getattr(args, "today", None))
     sys.stdout.write(csv_text(doc) if args.format == "csv" else json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     return 0
