@@ -24,10 +24,12 @@ from generator.model import Framework, Team
 from generator.problems import MaturityError
 from generator.project import Project
 from generator.workbook import layout as L
-from generator.workbook.template import TemplateBook, build_template
+from generator.workbook.template import WIDTHS, TemplateBook, build_template
 
 _EMPTY_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"((?: [a-zA-Z]+="[^"]*")*?)\s*/>')
 _STYLE = re.compile(r' s="(\d+)"')
+_ROW = re.compile(r'<row r="(\d+)"[^>]*>')
+_ROW_HEIGHT = re.compile(r' ht="[^"]*"')
 _CACHE_SIZE = 32
 
 
@@ -158,6 +160,38 @@ def team_values(
     return values
 
 
+def _taller_rows(compiled: CompiledTemplate, values: dict[str, dict[str, str]]) -> dict[str, dict[int, float]]:
+    """Per sheet member, the rows whose filled-in answer, note, evidence or date need more height than the blank row."""
+    out: dict[str, dict[int, float]] = {}
+    for fw in compiled.book.frameworks:
+        layout = compiled.book.sheets[fw.id]
+        member = compiled.sheet_member[fw.id]
+        cells = values.get(member, {})
+        by_row: dict[int, list[tuple[str, float]]] = {}
+        for h in (L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE, L.H_ASSESSED):
+            col = layout.columns[h]
+            for r in layout.rows.values():
+                text = cells.get(f"{col}{r}")
+                if text:
+                    by_row.setdefault(r, []).append((text, WIDTHS[h]))
+        taller = {r: need for r, texts in by_row.items() if (need := L.row_height(texts)) > layout.heights.get(r, 0)}
+        if taller:
+            out[member] = taller
+    return out
+
+
+def _set_heights(xml: bytes, heights: dict[int, float]) -> bytes:
+    """The sheet XML with the ``ht`` of the given rows raised."""
+
+    def grow(m: re.Match[str]) -> str:
+        height = heights.get(int(m.group(1)))
+        if height is None:
+            return m.group(0)
+        return _ROW_HEIGHT.sub(f' ht="{height:g}"', m.group(0), count=1)
+
+    return _ROW.sub(grow, xml.decode("utf-8")).encode("utf-8")
+
+
 def workbook_bytes(
     frameworks: Sequence[Framework],
     team: Team | None,
@@ -169,12 +203,15 @@ def workbook_bytes(
     values = team_values(compiled, team, stale_before)
     stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
     values[compiled.metadata_member] = {"B2": team.id if team else "", "B3": team.name if team else "", "B4": stamp}
+    taller = _taller_rows(compiled, values)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for name, data in compiled.parts:
             pieces = compiled.pieces.get(name)
             if pieces is not None:
                 data = _fill(pieces, values.get(name, {}), compiled.book.quote_style)
+                if name in taller:
+                    data = _set_heights(data, taller[name])
             zf.writestr(name, data)
     return buffer.getvalue()
 

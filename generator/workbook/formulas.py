@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from generator.workbook.template import SheetLayout
 
 PERCENT_FORMAT = "0%"
+#: A level is a number (formulas compare it) shown as "Level 3", so it never runs into the figure beside it.
+LEVEL_FORMAT = '"Level "0'
+CENTER = Alignment(horizontal="center", vertical="top")
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,7 @@ class Formulas:
         ws["A1"].font = Font(bold=True, size=14)
         ws["A2"] = "Scores and levels recalculate as you answer. Not assessed statements count as unmet."
         ws["A2"].data_type = "s"
-        for col, width in zip("ABCDE", (14, 48, 14, 18, 12), strict=True):
+        for col, width in zip("ABCDE", (22, 40, 16, 16, 18), strict=True):
             ws.column_dimensions[col].width = width
         self.scores.append(
             [
@@ -236,6 +239,7 @@ class Formulas:
             refs = ",".join(dim_levels.values())
             ws.cell(r, 1, "Level").font = Font(bold=True)
             ws.cell(r, 3, f"=IF(COUNT({refs})<{len(dim_levels)},{quote(level_missing)},MIN({refs}))")
+            ws.cell(r, 3).number_format = LEVEL_FORMAT
             level_cell = f"C{r}"
             r += 1
         percent_cell: str | None = None
@@ -272,9 +276,11 @@ class Formulas:
                 ws.cell(r, 3, percent(lo, hi)).number_format = PERCENT_FORMAT
                 sections[sec.id] = f"C{r}"
             if sec.id in dim_levels:
-                ws.cell(r, 4, f"={dim_levels[sec.id]}")
+                ws.cell(r, 4, f"={dim_levels[sec.id]}").number_format = LEVEL_FORMAT
                 dimensions[sec.id] = f"D{r}"
-            ws.cell(r, 5, f'=SUM({rng("H", lo, hi)})&" / {hi - lo + 1}"')
+            ws.cell(r, 5, f'=SUM({rng("H", lo, hi)})&" of {hi - lo + 1} answered"')
+            for col in (3, 4, 5):
+                ws.cell(r, col).alignment = CENTER
             r += 1
         summary = SummaryCells(
             fw.id,

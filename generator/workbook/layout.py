@@ -33,7 +33,7 @@ ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: Text a spreadsheet could take for a formula when a user edits the cell.
 FORMULA_LIKE = re.compile(r"^\s*[=+\-@]")
 _RUBRIC_ANSWER = re.compile(r"^\s*(?:level\s*)?(\d+)\s*(?:$|[-\u2013\u2014:)](?:\s|$))", re.IGNORECASE)
-MAX_CHOICE_LABEL = 120
+MAX_CHOICE_LABEL = 40
 
 
 def sheet_titles(frameworks: Iterable[Framework]) -> dict[str, str]:
@@ -62,19 +62,56 @@ def same_text(a: str, b: str) -> bool:
     return clean_text(a).strip() == clean_text(b).strip()
 
 
-def choice_label(statement: Statement, level: int) -> str:
-    """The dropdown entry of one rubric level: ``"2 – description"`` (shortened when long)."""
+def choice_label(framework: Framework, statement: Statement, level: int) -> str:
+    """The dropdown entry of one rubric level, short enough for a dropdown: ``"2 – Developing"``.
+
+    The level's name when the framework names its levels, else the start of the description; the
+    full descriptions are in the Guidance column beside the answer.
+    """
+    named = framework.level(level)
     choice = statement.choice(level)
-    text = " ".join((choice.text if choice else "").split())
+    text = " ".join((named.name if named and named.name else choice.text if choice else "").split())
     if len(text) > MAX_CHOICE_LABEL:
         text = text[: MAX_CHOICE_LABEL - 1].rstrip() + "\u2026"
     return f"{level} \u2013 {text}" if text else str(level)
 
 
+#: Printed size of the workbook's text, and what a column width unit and a line hold at that size
+#: (a width unit is one digit of the default font; ordinary text runs about 1.1 characters per unit).
+FONT_NAME, FONT_SIZE = "Arial", 10
+CHARS_PER_WIDTH = 1.1
+LINE_HEIGHT = 13.0  # points per line of 10 pt text
+MAX_ROW_HEIGHT = 409.0  # the largest row height a spreadsheet accepts
+
+
+def lines_needed(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` units wide (each line break starts a line)."""
+    per_line = max(1, int(width * CHARS_PER_WIDTH))
+    total = 0
+    for part in str(text).split("\n"):
+        count, line = 1, 0
+        for word in part.split():
+            if line and line + 1 + len(word) > per_line:
+                count, line = count + 1, 0
+            if line:
+                line += 1 + len(word)
+            else:  # a word longer than a line takes several
+                count += (len(word) - 1) // per_line
+                line = (len(word) - 1) % per_line + 1
+        total += count
+    return max(1, total)
+
+
+def row_height(cells: Iterable[tuple[str, float]]) -> float:
+    """The height (points) a row needs to show every (text, column width) of it, wrapped, without clipping."""
+    lines = max((lines_needed(text, width) for text, width in cells if text), default=1)
+    return min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 4)
+
+
 def answer_label(framework: Framework, statement: Statement, value: str) -> str:
     """What the answer cell shows for a stored answer value."""
     if statement.is_rubric:
-        return choice_label(statement, int(value)) if value.isdigit() else value
+        return choice_label(framework, statement, int(value)) if value.isdigit() else value
     option = framework.scale_of(statement).lookup(value)
     return option.label if option else value
 

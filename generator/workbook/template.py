@@ -30,19 +30,21 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 UNLOCKED = Protection(locked=False)
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
+BOLD = Font(name=L.FONT_NAME, size=L.FONT_SIZE, bold=True)
+TITLE = Font(name=L.FONT_NAME, size=14, bold=True)
 
+#: Column widths (units of one digit). Together at most 160 units: fitted to the width of an A4 page in
+#: landscape, the 10 pt text prints at about 9 pt (LibreOffice measured; Letter is a little wider).
 WIDTHS = {
-    L.H_SECTION: 22,
-    L.H_ID: 10,
-    L.H_LEVEL: 7,
-    L.H_STATEMENT: 60,
-    L.H_GUIDANCE: 48,
-    L.H_ANSWER: 20,
-    L.H_NOTE: 40,
-    L.H_EVIDENCE: 36,
-    L.H_ASSESSED: 18,
+    L.H_SECTION: 12,
+    L.H_ID: 7,
+    L.H_LEVEL: 6,
+    L.H_STATEMENT: 40,
+    L.H_GUIDANCE: 32,
+    L.H_ANSWER: 15,
+    L.H_NOTE: 22,
+    L.H_EVIDENCE: 16,
+    L.H_ASSESSED: 10,
 }
 
 
@@ -54,6 +56,7 @@ class SheetLayout:
     title: str
     columns: dict[str, str]  # header -> column letter
     rows: dict[str, int]  # statement id -> row number
+    heights: dict[int, float] = field(default_factory=dict)  # row number -> height (points) of the blank sheet
 
 
 @dataclass
@@ -80,14 +83,16 @@ def protect(ws: Worksheet) -> None:
 
 
 def print_setup(ws: Worksheet, header: str) -> None:
+    """A4 landscape, every column on the page width (as many pages down as needed), grid lines, page numbers."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
     ws.oddHeader.left.text = header.replace("&", "&&")
     ws.oddFooter.right.text = "Page &P of &N"
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.left = ws.page_margins.right = 0.3
 
 
 def _section_of(framework: Framework) -> dict[str, Section]:
@@ -186,7 +191,7 @@ def build_framework_sheet(
                 error="Choose the level whose description fits; import accepts only those.",
                 showInputMessage=True,
                 promptTitle="Pick a level",
-                prompt="The descriptions are in the Guidance column and in the list.",
+                prompt="Pick the level whose description (in the Guidance column) fits best.",
             )
             ws.add_data_validation(dv)
             dv.add(answer_cell)
@@ -207,6 +212,9 @@ def build_framework_sheet(
                     prompt=_prompt(framework.scale_of(st)),
                 )
                 ws.add_data_validation(scale_dvs[key])
+        ws.row_dimensions[r].height = L.row_height(
+            (str(values[h]), WIDTHS[h]) for h in headers if h in values and h not in (L.H_SECTION, L.H_ID, L.H_LEVEL)
+        )
     for key, cells in scale_cells.items():  # one range per dropdown, set once (adding cells one by one is quadratic)
         scale_dvs[key].sqref = MultiCellRange(" ".join(cells))
     last = len(framework.statements) + 1
@@ -221,7 +229,8 @@ def build_framework_sheet(
     twin._style = probe._style.__copy__()
     twin.quotePrefix = True
     quote_style[probe.style_id] = twin.style_id
-    return SheetLayout(framework.id, title, letters, rows)
+    heights = {r: float(ws.row_dimensions[r].height or 0) for r in rows.values()}
+    return SheetLayout(framework.id, title, letters, rows, heights)
 
 
 def _list_range(rows: tuple[int, int]) -> str:
@@ -249,7 +258,8 @@ def build_lists(wb: Workbook, frameworks: Sequence[Framework]) -> dict[str, tupl
                 continue
             start = ws.max_row + 1
             for c in st.choices:
-                ws.append([f"{fw.id}/{st.id}", str(c.level), L.choice_label(st, c.level), 0, 0, 0, c.level, f"Level {c.level}"])
+                label = L.choice_label(fw, st, c.level)
+                ws.append([f"{fw.id}/{st.id}", str(c.level), label, 0, 0, 0, c.level, f"Level {c.level}"])
             ranges[f"{fw.id}/{st.id}"] = (start, ws.max_row)
     for row in ws.iter_rows(min_row=2):
         for cell in row:
@@ -299,10 +309,13 @@ def _plain(markdown: str) -> str:
     return re.sub(r"(?<!\n)\n(?![\n\u2022 ]|\s*\u2022)", " ", text)  # soft line breaks, as Markdown renders them
 
 
+INSTRUCTIONS_WIDTH = 110
+
+
 def build_instructions(wb: Workbook, frameworks: Sequence[Framework], titles: dict[str, str]) -> None:
     ws = wb.active
     ws.title = L.INSTRUCTIONS
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     lines: list[tuple[str, Font | None]] = [
         ("Maturity self-assessment workbook", TITLE),
         ("", None),
@@ -313,8 +326,15 @@ def build_instructions(wb: Workbook, frameworks: Sequence[Framework], titles: di
             None,
         ),
         (
-            "Only the Answer, Note and Evidence cells can be edited. You may sort and filter the rows, hide them, "
-            "add rows or columns of your own: import finds each statement by its ID, and each column by its header.",
+            "Only the Answer, Note and Evidence cells can be edited; the statements, IDs and headers are locked. "
+            "You can filter the rows (the buttons in the header row), hide rows and columns, and change their "
+            "width and height.",
+            None,
+        ),
+        (
+            "To sort the rows or add rows or columns of your own, first switch the protection off (Review > "
+            "Unprotect Sheet in Excel, Tools > Protect Sheet in LibreOffice Calc; there is no password). "
+            "Import finds each statement by its ID and each column by its header, so moved rows import the same.",
             None,
         ),
         (
@@ -342,7 +362,10 @@ def build_instructions(wb: Workbook, frameworks: Sequence[Framework], titles: di
         if fw.used_scales:
             lines.append(("    Answers are accepted by value or label, in any case.", None))
         if any(st.is_rubric for st in fw.statements):
-            lines.append(("    Rubric items: pick the level whose description fits (the Guidance column lists them).", None))
+            lines.append(
+                ("    Rubric items: pick the level whose description fits; the list shows each level's number and name, "
+                 "the Guidance column beside it the full descriptions.", None)
+            )
         if fw.has_levels and fw.levels:
             for lv in fw.levels:
                 lines.append(
@@ -364,7 +387,7 @@ def build_instructions(wb: Workbook, frameworks: Sequence[Framework], titles: di
         if font is not None:
             cell.font = font
         # Spreadsheet programs do not all grow wrapped rows on open; size long lines explicitly.
-        ws.row_dimensions[r].height = 15 * sum(max(1, -(-len(part) // 100)) for part in text.split("\n"))
+        ws.row_dimensions[r].height = L.row_height([(text, INSTRUCTIONS_WIDTH)]) * (1.4 if font is TITLE else 1)
     print_setup(ws, "Instructions")
     protect(ws)
 
@@ -374,6 +397,8 @@ def build_template(frameworks: Sequence[Framework]) -> TemplateBook:
     frameworks = tuple(frameworks)
     titles = L.sheet_titles(frameworks)
     wb = Workbook()
+    # Every cell's default font: one that every spreadsheet program has (or an exact metric twin of).
+    wb._fonts[0] = Font(name=L.FONT_NAME, size=L.FONT_SIZE, family=2)  # noqa: SLF001 - openpyxl has no public setter
     build_instructions(wb, frameworks, titles)
     summary_ws = wb.create_sheet(L.SUMMARY)
     lists = build_lists(wb, frameworks)
