@@ -8,6 +8,7 @@ One small mapping that admins own; every key is optional::
     max_age: 1 year    # an answer assessed longer ago than this is stale (the default)
     max_age_by_framework:
       google-mlops: 6 months
+    paper: A4          # or Letter: the paper the exported workbooks print on (landscape)
 
 Unknown keys are refused (with a "did you mean"), every problem is located
 (``maturity.yml:line:col``). A missing file means the defaults. To add a setting:
@@ -31,7 +32,9 @@ from generator.problems import Problems
 from generator.yamlsource import Reader, read_document
 
 SETTINGS_FILE = "maturity.yml"
-KEYS = ("$schema", "admins", "max_age", "max_age_by_framework")
+KEYS = ("$schema", "admins", "max_age", "max_age_by_framework", "paper")
+#: The paper sizes a workbook can be set up to print on.
+PAPERS = ("A4", "Letter")
 #: How long an answer stays current when ``maturity.yml`` does not say.
 DEFAULT_MAX_AGE_DAYS = 365
 _DURATION = re.compile(r"^\s*(\d{1,4})\s*(d|days?|w|weeks?|m|months?|y|years?)\s*$", re.I)
@@ -58,6 +61,8 @@ class Settings:
     max_age_days: int = DEFAULT_MAX_AGE_DAYS
     #: ... unless its framework has its own.
     max_age_by_framework: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    #: The paper the exported workbooks are set up to print on (landscape, one page wide): A4 or Letter.
+    paper: str = "A4"
 
     def max_age(self, framework_id: str) -> int:
         """Days after which an answer to ``framework_id`` is stale."""
@@ -89,7 +94,17 @@ def _parse(name: str, problems: Problems, root: Node) -> Settings:
             days = _duration(reader, value)
             if days is not None:
                 by_framework[fid] = days
-    return Settings(admins, admins_at, max_age or DEFAULT_MAX_AGE_DAYS, MappingProxyType(by_framework))
+    paper = _paper(reader, keys["paper"][1]) if "paper" in keys else "A4"
+    return Settings(admins, admins_at, max_age or DEFAULT_MAX_AGE_DAYS, MappingProxyType(by_framework), paper)
+
+
+def _paper(reader: Reader, node: Node) -> str:
+    raw = reader.text(node, "paper", max_len=100)
+    found = next((p for p in PAPERS if p.lower() == raw.strip().lower()), None)
+    if found is None:
+        reader.error(node, f"paper `{raw}` is not one of {', '.join(PAPERS)}")
+        return "A4"
+    return found
 
 
 def _duration(reader: Reader, node: Node) -> int | None:

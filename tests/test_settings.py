@@ -43,6 +43,7 @@ def test_admins(tmp_path: Path) -> None:
         ("admins: []\n", "maturity.yml:1:9: admins must name at least one owner"),
         ("admins: [\n", "maturity.yml:2:1: YAML syntax error"),
         ("- admins\n", "maturity.yml:1:1: maturity.yml must be a mapping (key: value), got a list"),
+        ("paper: A5\n", "maturity.yml:1:8: paper `A5` is not one of A4, Letter"),
     ],
 )
 def test_bad_settings_are_located(tmp_path: Path, text: str, message: str) -> None:
@@ -51,6 +52,13 @@ def test_bad_settings_are_located(tmp_path: Path, text: str, message: str) -> No
     if not message.startswith("maturity.yml:2:1"):  # the schema agrees on what is wrong (YAML errors aside)
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(yaml.safe_load(text), SCHEMA)
+
+
+def test_paper(tmp_path: Path) -> None:
+    assert Settings().paper == "A4"
+    got, problems = settings(tmp_path, "paper: letter\n")
+    assert problems == [] and got.paper == "Letter"
+    jsonschema.validate({"paper": "letter"}, SCHEMA)
 
 
 def test_schema_accepts_this_repository_settings() -> None:

@@ -1,8 +1,8 @@
 """A workbook a person can fill and print: LibreOffice Calc opens the exported file and prints it to PDF.
 
 One export of this repository's example team (a levelled, a rubric and a long questionnaire
-framework), converted once by ``soffice --headless --convert-to pdf`` with a throwaway profile;
-the PDF is read with pypdf.
+framework), converted once by ``soffice --headless --convert-to pdf`` with a throwaway profile
+(and the widest sheet once more on Letter paper); the PDF is read with pypdf.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,12 @@ import pypdf
 import pytest
 from conftest import REPO
 
-from generator.project import load_project
+from generator.project import Project, load_project
 from generator.workbook.export import export_workbook
 
 FRAMEWORKS = ("azure-mlops", "gigaom-mlops", "mlops-community")
 TEAM = "credit-risk"
-HEADER = ("Section", "ID", "Statement", "Guidance", "Answer", "Note", "Evidence")
+HEADER = ("Section", "ID", "Statement", "Guidance", "Answer", "Note", "Evidence", "Assessed")
 
 
 @dataclass(frozen=True)
@@ -37,15 +37,13 @@ class Printed:
     sizes: list[list[float]]  # printed size (pt) of each piece of text, per page
 
 
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Printed]:
+def print_to_pdf(project: Project, frameworks: tuple[str, ...], tmp: Path) -> Printed:
+    """Export the example team's workbook of ``frameworks`` and print it to PDF with LibreOffice."""
     soffice = shutil.which("soffice")
     assert soffice, "LibreOffice (soffice) is needed: make test installs it (scripts/system-deps.sh)"
-    tmp = tmp_path_factory.mktemp("print")
-    project = load_project(REPO)
     team = next(t for t in project.teams if t.id == TEAM)
     book = tmp / "book.xlsx"
-    export_workbook(project, FRAMEWORKS, team, book)
+    export_workbook(project, frameworks, team, book)
     cmd = [soffice, f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless", "--convert-to", "pdf"]
     subprocess.run([*cmd, "--outdir", str(tmp), str(book)], check=True, capture_output=True, timeout=240)
     reader = pypdf.PdfReader(io.BytesIO((tmp / "book.pdf").read_bytes()))
@@ -59,7 +57,12 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Printed]:
 
         texts.append(page.extract_text(visitor_text=visit))
         sizes.append(found)
-    yield Printed(book, list(reader.pages), texts, sizes)
+    return Printed(book, list(reader.pages), texts, sizes)
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Printed]:
+    yield print_to_pdf(load_project(REPO), FRAMEWORKS, tmp_path_factory.mktemp("print"))
 
 
 def _flat(text: str) -> str:
@@ -168,3 +171,16 @@ def test_rubric_dropdown_entries_are_short_with_the_descriptions_beside(printed:
     assert ws[f"{cols['Answer']}2"].value in labels  # pre-filled with a short entry
     guidance = ws[f"{cols['Guidance']}2"].value
     assert guidance.startswith("Choose the one description that fits:\n0 \u2013 ") and len(guidance) > 200
+
+
+def test_letter_paper_is_a_setting(tmp_path: Path) -> None:
+    """``paper: Letter`` in maturity.yml: US Letter landscape, still one page wide and readable (the widest sheet)."""
+    project = load_project(REPO)
+    project = replace(project, settings=replace(project.settings, paper="Letter"))
+    letter = print_to_pdf(project, ("azure-mlops",), tmp_path)
+    assert {(round(float(pg.mediabox.width)), round(float(pg.mediabox.height))) for pg in letter.pages} == {(792, 612)}
+    pages = sheet_pages(letter, "Azure MLOps maturity model (version 1)")
+    assert pages
+    for i in pages:
+        assert all(h in letter.texts[i].split() for h in (*HEADER, "Level")), i
+        assert min(letter.sizes[i]) >= 8.0, min(letter.sizes[i])  # Letter is narrower than A4: about 8.4 pt

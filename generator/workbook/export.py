@@ -51,7 +51,7 @@ class CompiledTemplate:
     metadata_member: str
 
 
-_cache: OrderedDict[tuple[tuple[str, int], ...], tuple[tuple[Framework, ...], CompiledTemplate]] = OrderedDict()
+_cache: OrderedDict[tuple[str, tuple[tuple[str, int], ...]], tuple[tuple[Framework, ...], CompiledTemplate]] = OrderedDict()
 
 
 def _split(xml: str, wanted: set[str]) -> list[str | _Slot]:
@@ -70,9 +70,9 @@ def _split(xml: str, wanted: set[str]) -> list[str | _Slot]:
     return out
 
 
-def compile_template(frameworks: Sequence[Framework]) -> CompiledTemplate:
-    """Build the blank workbook of ``frameworks`` and locate its fillable cells."""
-    book = build_template(frameworks)
+def compile_template(frameworks: Sequence[Framework], paper: str = "A4") -> CompiledTemplate:
+    """Build the blank workbook of ``frameworks`` (printing on ``paper``) and locate its fillable cells."""
+    book = build_template(frameworks, paper)
     buffer = io.BytesIO()
     book.workbook.save(buffer)
     with zipfile.ZipFile(buffer) as zf:
@@ -92,14 +92,14 @@ def compile_template(frameworks: Sequence[Framework]) -> CompiledTemplate:
     return CompiledTemplate(book, parts, pieces, sheet_member, metadata_member)
 
 
-def template_for(frameworks: Sequence[Framework]) -> CompiledTemplate:
+def template_for(frameworks: Sequence[Framework], paper: str = "A4") -> CompiledTemplate:
     """The compiled template of this list of frameworks (cached: the site build exports many teams)."""
-    key = tuple((fw.id, id(fw)) for fw in frameworks)
+    key = (paper, tuple((fw.id, id(fw)) for fw in frameworks))
     hit = _cache.get(key)
     if hit is not None:
         _cache.move_to_end(key)
         return hit[1]
-    compiled = compile_template(frameworks)
+    compiled = compile_template(frameworks, paper)
     _cache[key] = (tuple(frameworks), compiled)
     while len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)
@@ -197,9 +197,10 @@ def workbook_bytes(
     team: Team | None,
     now: dt.datetime | None = None,
     stale_before: Mapping[str, dt.date] | None = None,
+    paper: str = "A4",
 ) -> bytes:
-    """The .xlsx file of ``frameworks``, pre-filled with ``team``'s answers (blank when None)."""
-    compiled = template_for(frameworks)
+    """The .xlsx file of ``frameworks``, pre-filled with ``team``'s answers (blank when None), printing on ``paper``."""
+    compiled = template_for(frameworks, paper)
     values = team_values(compiled, team, stale_before)
     stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
     values[compiled.metadata_member] = {"B2": team.id if team else "", "B3": team.name if team else "", "B4": stamp}
@@ -221,13 +222,14 @@ def export_workbook(
 ) -> None:
     """Write one .xlsx with a sheet per framework in ``framework_ids``, pre-filled with ``team``'s answers.
 
-    Each answer's date is shown, marked stale when older than the repository's maximum age on ``today``.
+    Each answer's date is shown, marked stale when older than the repository's maximum age on ``today``;
+    the sheets print on the repository's paper (``paper`` in ``maturity.yml``).
     The file is written atomically (temporary file and rename).
     """
     frameworks = _frameworks(project, framework_ids)
     day = today or dt.date.today()
     limits = {fw.id: freshness.stale_before(project.settings.max_age(fw.id), day) for fw in frameworks}
-    write_atomic(Path(path), workbook_bytes(frameworks, team, stale_before=limits))
+    write_atomic(Path(path), workbook_bytes(frameworks, team, stale_before=limits, paper=project.settings.paper))
 
 
 def _frameworks(project: Project, framework_ids: Iterable[str]) -> list[Framework]:

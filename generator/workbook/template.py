@@ -83,7 +83,8 @@ def protect(ws: Worksheet) -> None:
 
 
 def print_setup(ws: Worksheet, header: str) -> None:
-    """A4 landscape, every column on the page width (as many pages down as needed), grid lines, page numbers."""
+    """Landscape (A4 until :func:`build_template` sets the paper), every column on the page width, as many pages
+    down as needed, grid lines, page numbers."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -363,8 +364,11 @@ def build_instructions(wb: Workbook, frameworks: Sequence[Framework], titles: di
             lines.append(("    Answers are accepted by value or label, in any case.", None))
         if any(st.is_rubric for st in fw.statements):
             lines.append(
-                ("    Rubric items: pick the level whose description fits; the list shows each level's number and name, "
-                 "the Guidance column beside it the full descriptions.", None)
+                (
+                    "    Rubric items: pick the level whose description fits; the list shows each level's number and name, "
+                    "the Guidance column beside it the full descriptions.",
+                    None,
+                )
             )
         if fw.has_levels and fw.levels:
             for lv in fw.levels:
@@ -392,8 +396,11 @@ def build_instructions(wb: Workbook, frameworks: Sequence[Framework], titles: di
     protect(ws)
 
 
-def build_template(frameworks: Sequence[Framework]) -> TemplateBook:
-    """The blank workbook of ``frameworks`` (one sheet each), with formulas, lists and metadata."""
+def build_template(frameworks: Sequence[Framework], paper: str = "A4") -> TemplateBook:
+    """The blank workbook of ``frameworks`` (one sheet each), with formulas, lists and metadata.
+
+    Every sheet prints on ``paper`` (``A4`` or ``Letter``), landscape, one page wide.
+    """
     frameworks = tuple(frameworks)
     titles = L.sheet_titles(frameworks)
     wb = Workbook()
@@ -412,4 +419,7 @@ def build_template(frameworks: Sequence[Framework]) -> TemplateBook:
     build_metadata(wb, frameworks, titles)
     wb.calculation.fullCalcOnLoad = True
     wb.active = 0
+    size = Worksheet.PAPERSIZE_LETTER if paper == "Letter" else Worksheet.PAPERSIZE_A4
+    for ws in wb.worksheets:
+        ws.page_setup.paperSize = size
     return TemplateBook(frameworks, sheets, summary, wb, quote_style)
