@@ -46,9 +46,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     project = load_project(args.root, [Path(p) for p in args.paths], today=args.today)
     if not args.paths:
+        from generator import answerschema
         from generator.review.codeowners import check
 
         project.problems.extend(check(project))
+        project.problems.extend(answerschema.check(project))
     if args.format == "github":
         _print_annotations(project.problems)
     errors = _print_problems(project.problems)
@@ -130,6 +132,12 @@ def _points(text: str) -> float:
     if not 0 <= value <= 100:
         raise argparse.ArgumentTypeError(f"{text} is not between 0 and 100 percentage points")
     return value
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from generator.answerschema import schema_command
+
+    return schema_command(args)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -279,6 +287,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the admins (owners of frameworks/ and everything else, e.g. @org/platform) when maturity.yml names none",
     )
     p.add_argument("--check", action="store_true", help="exit 1 if CODEOWNERS is out of date, write nothing")
+
+    p = add(
+        "schema",
+        cmd_schema,
+        "Write schemas/answers.schema.json: the answer-file schema with this repository's framework and statement ids.",
+    )
+    p.add_argument("--check", action="store_true", help="exit 1 if the file is out of step with frameworks/, write nothing")
 
     p = add("migrate", cmd_migrate, "Rewrite answer files to the frameworks' current statement ids (renamed statements).")
     p.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")

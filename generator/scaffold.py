@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import __version__, resources
+from generator import __version__, answerschema, resources
 from generator.fsio import world_readable
 from generator.listing import shipped_library, unknown_frameworks
 from generator.model import OWNER
@@ -133,6 +133,7 @@ def init(target: Path, options: InitOptions, *, existing_ok: bool = False) -> li
         if problems:  # pragma: no cover - admins checked in plan()
             raise MaturityError("CODEOWNERS would not be valid; nothing was written", problems)
         (staging / codeowners.CODEOWNERS).write_text(owners, encoding="utf-8")
+        (staging / answerschema.ANSWERS_SCHEMA).write_text(answerschema.render(project), encoding="utf-8")
         written = sorted([*files, str(codeowners.CODEOWNERS)])
         world_readable(staging)
         if not target.exists():

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 from conftest import REPO
@@ -133,6 +135,34 @@ def test_new_team_lists_every_statement_unanswered_and_updates_codeowners(org: P
     assert run(capsys, "--root", str(org), "codeowners", "--check")[0] == 0
 
 
+def test_answer_schema_follows_the_frameworks(org: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The schema `init` writes names the chosen frameworks' ids; a framework added later makes it stale until rewritten."""
+    path = org / "schemas/answers.schema.json"
+    data = json.loads(path.read_text())
+    assert list(data["properties"]["frameworks"]["properties"]) == ["gigaom-mlops", "google-mlops"]
+    assert "practices" not in data["properties"]  # no crosswalk in this repository: a `practices:` block is flagged
+    example = yaml.safe_load((org / "answers/example-team.yaml").read_text())
+    example["frameworks"]["google-mlops"]["answers"] = {"exp.modular": "yes"}
+    jsonschema.validate(example, data)
+    example["frameworks"]["google-mlops"]["answers"] = {"exp.modular": "yes", "exp.typo": "no"}
+    with pytest.raises(jsonschema.ValidationError, match="'exp.typo' was unexpected"):
+        jsonschema.validate(example, data)
+
+    shutil.copy(REPO / "frameworks/five-levels.yaml", org / "frameworks/five-levels.yaml")
+    code, out, err = run(capsys, "--root", str(org), "validate")
+    stale = "schemas/answers.schema.json:1:1: warning: out of step with frameworks/"
+    assert code == 0 and err.startswith(stale) and "run `maturity schema`" in err
+    before = path.read_bytes()
+    code, _, err = run(capsys, "--root", str(org), "schema", "--check")
+    assert code == 1 and "out of step with frameworks/" in err and path.read_bytes() == before
+    code, out, _ = run(capsys, "--root", str(org), "schema")
+    assert (code, out) == (0, "wrote schemas/answers.schema.json: 3 frameworks, 42 statement ids\n")
+    frameworks = json.loads(path.read_text())["properties"]["frameworks"]["properties"]
+    assert list(frameworks) == ["five-levels", "gigaom-mlops", "google-mlops"]
+    assert run(capsys, "--root", str(org), "validate")[2] == ""  # in step again: no warning
+    assert run(capsys, "--root", str(org), "schema", "--check")[:2] == (0, "schemas/answers.schema.json is up to date\n")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -167,7 +197,7 @@ def test_new_team_in_this_repository_keeps_admins_and_agrees_with_validate_and_b
     )  # fmt: skip
     assert code == 0, err
     assert (copy / "answers/payments-risk.yaml").read_text().startswith(
-        "# yaml-language-server: $schema=../generator/schemas/answers.schema.json\n"
+        "# yaml-language-server: $schema=../schemas/answers.schema.json\n"
     )
     before = (REPO / ".github/CODEOWNERS").read_text()
     new_line = "/answers/payments-risk.yaml @acme/payments-risk\n"

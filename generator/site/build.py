@@ -262,11 +262,13 @@ def _write_history(history: Any, project: Project, site: Path) -> None:
 
 def _print_warnings(project: Project) -> None:
     """The warnings ``maturity validate`` would print (the build goes on), so both say the same."""
+    from generator import answerschema
     from generator.review.codeowners import check
 
     warnings = Problems()
     warnings.extend(project.problems)
     warnings.extend(check(project))
+    warnings.extend(answerschema.check(project))
     for problem in warnings.sorted():
         print(problem, file=sys.stderr)
 
