@@ -51,6 +51,7 @@ SECTION_KEYS = ("id", "title", "description", "level", "weight", "scale", "secti
 STATEMENT_KEYS = (
     "id",
     "kind",
+    "title",
     "text",
     "guidance",
     "level",
@@ -354,6 +355,7 @@ class _FrameworkReader(Reader):
             self.error(keys["choices"][0], "`choices` only applies to `kind: rubric` items")
         citation = self.citation(keys, f"statement {stid}", required=True)
         scale = "" if kind == RUBRIC else own.scale
+        title = self.text(keys["title"][1], "statement title") if "title" in keys else ""
         depends_on = self.text_list(keys["depends_on"][1], "depends_on") if "depends_on" in keys else ()
         aliases: tuple[str, ...] = ()
         if "aliases" in keys:
@@ -374,6 +376,7 @@ class _FrameworkReader(Reader):
             scale,
             aliases,
             depends_on,
+            title,
         )
 
     def part(self, node: Node) -> Part:

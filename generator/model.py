@@ -143,10 +143,16 @@ class Statement:
     scale: str = ""  # name of a declared scale; empty: the framework's default scale
     aliases: tuple[str, ...] = ()  # ids this statement had in earlier versions (answers under them still count)
     depends_on: tuple[str, ...] = ()  # statements that should be met before this one
+    title: str = ""  # a short name shown before the text
 
     @property
     def is_rubric(self) -> bool:
         return self.kind == RUBRIC
+
+    @property
+    def full_text(self) -> str:
+        """The text with its title before it ("Title: text"), as lists and the workbook show it."""
+        return f"{self.title}: {self.text}" if self.title else self.text
 
     def choice(self, level: int) -> Choice | None:
         return next((c for c in self.choices if c.level == level), None)

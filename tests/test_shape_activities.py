@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 from shapes import SHAPES, load, pages_of, run, shapes_repo
 from test_review_support import GitRepo
@@ -135,6 +136,10 @@ def test_bad_dependencies_are_refused(
 def test_framework_page_shows_dependencies(tmp_path: Path) -> None:
     page = (pages_of(SHAPES, tmp_path / "docs") / "framework" / "activities.md").read_text()
     assert "depends on <code>release&#45;canary</code>" in page or "depends on <code>release-canary</code>" in page
+    # A statement's title is its heading (the anchor search lands on); its text follows.
+    heading = '<h5 class="mc-statement" id="st-sign-artifacts"><span class="mc-id">sign-artifacts</span> Signed artifacts</h5>'
+    assert heading in page
+    assert '<div class="mc-md mc-statement-text">\n<p>Artifacts are signed when they are built.</p>' in page
 
 
 def test_blockers_list_prerequisites_first() -> None:
@@ -148,3 +153,17 @@ def test_blockers_list_prerequisites_first() -> None:
     assert result.level == 1
     # level 2, in framework order within each step: first what depends on nothing, then what depends on one statement
     assert result.blockers == ("ci-cache", "config-review", "sign-artifacts", "release-canary")
+
+
+def test_a_statement_title_leads_its_text_in_the_workbook_and_on_the_team_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = shapes_repo(tmp_path)
+    book = tmp_path / "d.xlsx"
+    assert run(capsys, root, "export", "-t", "team-d", "-o", str(book))[0] == 0
+    ws = openpyxl.load_workbook(book)["activities"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[header.index("ID")] == "sign-artifacts")
+    assert row[header.index("Statement")] == "Signed artifacts: Artifacts are signed when they are built."
+    page = (pages_of(root, tmp_path / "docs") / "team" / "team-d.md").read_text()
+    assert "<td>sign-artifacts</td><td>Signed artifacts: Artifacts are signed when they are built.</td>" in page

@@ -379,7 +379,8 @@ def answers_table(
             notes = f'<span class="mc-provenance">{escape(str(inferred[st.id].provenance))}</span>'
         if a and a.evidence:
             notes = f"{notes}<br>{_evidence_html(a.evidence, options)}" if notes else _evidence_html(a.evidence, options)
-        rows.append(f'<tr><td>{escape(st.id)}</td><td>{escape(st.text)}</td><td class="{cls}">{answer}</td><td>{notes}</td></tr>')
+        text = escape(st.full_text)
+        rows.append(f'<tr><td>{escape(st.id)}</td><td>{text}</td><td class="{cls}">{answer}</td><td>{notes}</td></tr>')
     return Markup(
         f'<div class="mc-scroll" role="region" tabindex="0" aria-label="Every answer: {escape(fw.title)}">'
         '<table class="mc-answers"><thead><tr><th scope="col">Id</th><th scope="col">Statement</th>'
@@ -430,7 +431,7 @@ def _blockers(fw: Framework, sc: FrameworkScore) -> list[dict[str, Any]]:
         out.append(
             {
                 "id": st.id,
-                "text": st.text,
+                "text": st.full_text,
                 "level": level_label(fw, st.level) if st.level is not None else "",
                 "status": label,
                 "cls": cls,
@@ -445,7 +446,7 @@ def _required(fw: Framework, sc: FrameworkScore) -> list[dict[str, Any]]:
     out = []
     for req in sc.required:
         missing = [
-            {"id": i, "text": fw.by_id[i].text, "status": _status_class(fw, sc, i)} for i in (*req.unmet, *req.not_assessed)
+            {"id": i, "text": fw.by_id[i].full_text, "status": _status_class(fw, sc, i)} for i in (*req.unmet, *req.not_assessed)
         ]
         out.append({"req": req, "missing": missing})
     return out

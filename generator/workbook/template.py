@@ -105,7 +105,7 @@ def _section_of(framework: Framework) -> dict[str, Section]:
 
 
 def _statement_text(st: Statement) -> str:
-    text = st.text
+    text = st.full_text
     if st.parts:
         text += "\n" + "\n".join(f"\u2022 {p.id}: {p.text}" for p in st.parts)
     return L.clean_text(text)
