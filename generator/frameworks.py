@@ -47,7 +47,7 @@ FRAMEWORK_KEYS = (
 SOURCE_KEYS = ("id", "title", "author", "publisher", "date", "url", "note")
 SCALE_KEYS = ("value", "label", "score", "na", "meets", "description")
 LEVEL_KEYS = ("level", "name", "description", "source", "cite")
-SECTION_KEYS = ("id", "title", "description", "level", "weight", "scale", "sections", "statements")
+SECTION_KEYS = ("id", "title", "description", "level", "levels", "weight", "scale", "sections", "statements")
 STATEMENT_KEYS = (
     "id",
     "kind",
@@ -65,7 +65,7 @@ STATEMENT_KEYS = (
     "choices",
 )
 PART_KEYS = ("id", "text")
-CHOICE_KEYS = ("level", "text", "source", "cite")
+CHOICE_KEYS = ("level", "text", "description", "examples", "source", "cite")
 
 
 @dataclass(frozen=True)
@@ -297,6 +297,12 @@ class _FrameworkReader(Reader):
         description = self.text(keys["description"][1], "description") if "description" in keys else ""
         inner = self.inherited(keys, given)
         dim = dimension or sid
+        own_levels: tuple[Level, ...] = ()
+        if "levels" in keys:  # this section's own names for the framework's levels
+            own_levels = tuple(self.each(self.sequence(keys["levels"][1], "levels"), self.level))
+            numbers = [lv.number for lv in own_levels]
+            if len(set(numbers)) < len(numbers):
+                self.error(keys["levels"][1], f"section `{sid}` names a level twice: {numbers}")
         statements: tuple[Statement, ...] = ()
         subsections: tuple[Section, ...] = ()
         if "statements" in keys:
@@ -309,7 +315,7 @@ class _FrameworkReader(Reader):
             )
         if not any(len(keys[k][1].value) for k in ("statements", "sections") if k in keys and isinstance(keys[k][1].value, list)):
             self.error(node, f"section `{sid}` has no statements and no sections")
-        return Section(sid, title, description, statements, subsections, depth)
+        return Section(sid, title, description, statements, subsections, depth, own_levels)
 
     def weight(self, node: Node) -> float:
         value = self.number(node, "weight")
@@ -391,7 +397,9 @@ class _FrameworkReader(Reader):
             raise Invalid("choice")
         number = self.integer(keys["level"][1], "level")
         text = self.text(keys["text"][1], "choice text")
-        return Choice(number, text, self.citation(keys, f"choice {number}", required=False))
+        description = self.text(keys["description"][1], "description") if "description" in keys else ""
+        examples = self.text_list(keys["examples"][1], "examples") if "examples" in keys else ()
+        return Choice(number, text, self.citation(keys, f"choice {number}", required=False), description, tuple(examples))
 
     # -- whole-framework checks ---------------------------------------------
     def check_dependencies(self, fw: Framework) -> None:
@@ -467,6 +475,15 @@ class _FrameworkReader(Reader):
                 self.problems.add(
                     self.path, where, col, f"statement `{st.id}` is at level {st.level}, which `levels` does not declare"
                 )
+        for sec in fw.walk_sections():
+            for lv in sec.levels:
+                if level_numbers and lv.number not in level_numbers:
+                    self.problems.add(
+                        self.path,
+                        self.section_lines.get(sec.id, 0),
+                        1,
+                        f"section `{sec.id}` names level {lv.number}, which `levels` does not declare",
+                    )
         known = {s.id for s in fw.walk_sections()}
         for rule_node, rule in zip(scoring_node.value, fw.rules, strict=True):
             for sid in rule.sections:

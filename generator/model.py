@@ -124,6 +124,8 @@ class Choice:
     level: int
     text: str
     citation: Citation | None = None
+    description: str = ""  # Markdown: what this level looks like, at length
+    examples: tuple[str, ...] = ()  # Markdown: short examples of the level
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ class Section:
     statements: tuple[Statement, ...] = ()
     sections: tuple[Section, ...] = ()
     depth: int = 0
+    levels: tuple[Level, ...] = ()  # this section's own names (and descriptions) for the framework's levels
 
     def all_statements(self) -> Iterator[Statement]:
         yield from self.statements
@@ -234,8 +237,27 @@ class Framework:
     def has_levels(self) -> bool:
         return any(r.levelled for r in self.rules)
 
+    @property
+    def has_overall_level(self) -> bool:
+        """False for a profile-only framework: a level per dimension and none for the whole (``overall: none``)."""
+        return any(r.levelled and getattr(r.config, "overall", "lowest") != "none" for r in self.rules)
+
     def level(self, number: int) -> Level | None:
         return next((lv for lv in self.levels if lv.number == number), None)
+
+    def dimension_level(self, section: Section, number: int) -> str:
+        """A dimension's level as a chart shows it: "Level 2", with the section's own name for it when it has one."""
+        own = next((lv for lv in section.levels if lv.number == number), None)
+        return f"Level {number}: {own.name}" if own else f"Level {number}"
+
+    def level_name_in(self, statement: Statement, number: int) -> str:
+        """A level's name where a statement sits: its section's own name for it (else its dimension's, else the framework's)."""
+        for sid in (statement.section, statement.dimension):
+            sec = self.sections_by_id.get(sid)
+            own = next((lv for lv in sec.levels if lv.number == number), None) if sec is not None else None
+            if own is not None:
+                return f"Level {number}: {own.name}"
+        return self.level_name(number)
 
     def level_name(self, number: int | None) -> str:
         if number is None:

@@ -135,7 +135,7 @@ class FrameworkScore:
 
     @property
     def next_level(self) -> int | None:
-        if not self.framework.has_levels or not self.framework.levels:
+        if not self.framework.has_overall_level or not self.framework.levels:
             return None
         top = self.framework.levels[-1].number
         if self.level is None:

@@ -87,7 +87,8 @@ def score(framework: Framework, answers: FrameworkAnswers | None) -> FrameworkSc
             aggregates.append(agg)
     head = framework.headline_rule
     if given:
-        headline = RULES[head.kind].headline(framework, head, Scored(level, overall, tuple(required), tuple(aggregates)))
+        scored = Scored(level, overall, tuple(required), tuple(aggregates), dimensions)
+        headline = RULES[head.kind].headline(framework, head, scored)
     else:
         headline = Headline(head.kind, "not assessed", None)
     return FrameworkScore(

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from generator.model import Framework, Rule, Statement
+from generator.model import Framework, Rule, Section, Statement
 from generator.results import (
     AggregateResult,
     DimensionLevel,
@@ -49,6 +49,7 @@ class Scored:
     overall: SectionScore
     required: tuple[RequiredSetResult, ...]
     aggregates: tuple[AggregateResult, ...]
+    dimensions: tuple[DimensionLevel, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class SummaryCells:
     required: tuple[tuple[str, str, int], ...]  # (name, met-count cell, total) per required set
     #: rule name -> (overall cell, section id -> cell, level cell) per aggregated score
     aggregates: Mapping[str, tuple[str, dict[str, str], str | None]] = field(default_factory=dict)
+    dimensions: tuple[str, ...] = ()  # the level cell of each dimension, in page order
 
 
 class ScoringRule:
@@ -126,7 +128,7 @@ class ScoringRule:
         raise NotImplementedError
 
     # -- workbook -------------------------------------------------------------------------
-    def level_cells(self, book: Formulas, fw: Framework) -> dict[str, str]:
+    def level_cells(self, book: Formulas, fw: Framework, rule: Rule) -> dict[str, str]:
         """Write the level formulas of each dimension into the Scores sheet; returns dimension id -> cell."""
         return {}
 
@@ -141,6 +143,89 @@ class ScoringRule:
     def headline_formula(self, fw: Framework, rule: Rule, cells: SummaryCells) -> str | None:
         """The formula (without ``=``) of the headline cell, or None when the cells it needs are absent."""
         return None
+
+
+#: Keys every levelled rule (``cumulative-levels``, ``rubric``) takes: which sections are its dimensions,
+#: and whether the dimensions make an overall level.
+LEVELLED_KEYS = ("depth", "overall")
+OVERALL_CHOICES = ("lowest", "none")
+
+
+@dataclass(frozen=True)
+class LevelledConfig:
+    """``depth``: the dimensions are the sections at this depth (1: top-level sections).
+    ``overall``: ``lowest`` (the overall level is the lowest dimension) or ``none`` (a profile, no overall level)."""
+
+    depth: int = 1
+    overall: str = "lowest"
+
+    @property
+    def profile(self) -> bool:
+        return self.overall == "none"
+
+
+def read_levelled(reader: Reader, keys: dict[str, tuple[Node, Node]]) -> LevelledConfig:
+    """The ``depth`` and ``overall`` keys of a levelled rule's ``scoring`` entry."""
+    depth = 1
+    if "depth" in keys:
+        depth = reader.integer(keys["depth"][1], "depth")
+        if depth < 1:
+            reader.error(keys["depth"][1], f"`depth` counts from 1 (the top-level sections), got {depth}")
+            depth = 1
+    overall = "lowest"
+    if "overall" in keys:
+        overall = reader.text(keys["overall"][1], "overall")
+        if overall not in OVERALL_CHOICES:
+            choices = ", ".join(OVERALL_CHOICES)
+            reader.error(keys["overall"][1], f"`overall` of a levelled rule is one of: {choices}; got `{overall}`")
+            overall = "lowest"
+    return LevelledConfig(depth, overall)
+
+
+def levelled_config(rule: Rule) -> LevelledConfig:
+    return rule.config if isinstance(rule.config, LevelledConfig) else LevelledConfig()
+
+
+def dimensions(fw: Framework, rule: Rule) -> tuple[Section, ...]:
+    """The sections a levelled rule gives a level each: those at its ``depth``, in page order."""
+    depth = levelled_config(rule).depth - 1
+    return tuple(sec for sec in fw.walk_sections() if sec.depth == depth)
+
+
+def levelled_problems(fw: Framework, rule: Rule) -> Iterator[str]:
+    """What is wrong with a levelled rule's ``depth`` for this framework's hierarchy."""
+    depth = levelled_config(rule).depth
+    deepest = max((sec.depth for sec in fw.walk_sections()), default=0) + 1
+    if depth > deepest:
+        yield f"`depth: {depth}` is deeper than the sections nest ({deepest} deep)"
+        return
+    for sec in fw.walk_sections():
+        if sec.depth < depth - 1 and sec.statements:
+            yield f"with `depth: {depth}` statements belong in sections {depth} deep; section `{sec.id}` holds some directly"
+        if sec.depth < depth - 1 and not sec.sections:
+            yield f"with `depth: {depth}` section `{sec.id}` needs sub-sections"
+
+
+def overall_level(config: LevelledConfig, levels: Sequence[int | None]) -> int | None:
+    """The overall level from the dimension levels; None for a profile."""
+    return None if config.profile else lowest(levels)
+
+
+def profile_text(levels: Sequence[int | None]) -> str:
+    """A profile's headline: each dimension's level in page order, ``-`` where it has none ("2 · 1 · - · 3")."""
+    return "Profile " + " · ".join("-" if lv is None else str(lv) for lv in levels)
+
+
+def profile_headline(fw: Framework, kind: str, levels: Sequence[int | None]) -> Headline:
+    """A profile has no overall level; its shade is the mean position of the dimensions that have one."""
+    known = [level_ratio(fw, lv) for lv in levels if lv is not None]
+    return Headline(kind, profile_text(levels), sum(known) / len(known) if known else 0.0)
+
+
+def profile_formula(cells: Sequence[str]) -> str:
+    """The spreadsheet twin of :func:`profile_text` over the dimension level cells."""
+    parts = [f'IF(ISNUMBER({c}),{c},"-")' for c in cells]
+    return '"Profile "&' + '&" · "&'.join(parts)
 
 
 def lowest(levels: Sequence[int | None]) -> int | None:

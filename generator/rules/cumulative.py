@@ -7,26 +7,36 @@ level are listed lowest level first ("basics first"), answered ones before unans
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.utils import get_column_letter
 
 from generator.model import CUMULATIVE, Framework, Rule, Section, Statement
 from generator.results import DimensionLevel, FrameworkScore, Headline, StatementResult
 from generator.rules.base import (
+    LEVELLED_KEYS,
     BucketSpec,
     LevelOutcome,
     Scored,
     ScoringRule,
     SummaryCells,
+    dimensions,
     level_buckets,
     level_ratio,
-    lowest,
+    levelled_config,
+    levelled_problems,
+    overall_level,
+    profile_formula,
+    profile_headline,
     quote,
+    read_levelled,
 )
 
 if TYPE_CHECKING:
+    from yaml.nodes import Node
+
     from generator.workbook.formulas import Formulas
+    from generator.yamlsource import Reader
 
 
 def _dimension(fw: Framework, top: Section, results: Mapping[str, StatementResult]) -> DimensionLevel:
@@ -68,26 +78,37 @@ class CumulativeLevels(ScoringRule):
     )
     levelled = True
     level_column = True
+    keys = LEVELLED_KEYS
+
+    def read(self, reader: Reader, keys: dict[str, tuple[Node, Node]]) -> Any:
+        return read_levelled(reader, keys)
 
     def check(self, fw: Framework, declared: bool) -> Iterator[tuple[Statement | None, str]]:
         if declared:
             for st in fw.statements:
                 if not st.is_rubric and st.level is None:
                     yield st, f"statement `{st.id}` needs a `level` (cumulative-levels scoring)"
+            for rule in fw.rules:
+                if rule.kind == self.kind:
+                    yield from ((None, m) for m in levelled_problems(fw, rule))
 
     def levels(self, fw: Framework, rule: Rule, results: Mapping[str, StatementResult]) -> LevelOutcome:
-        dimensions = tuple(_dimension(fw, top, results) for top in fw.sections)
-        level = lowest([d.level for d in dimensions])
-        nxt = fw.levels[0].number if level is None else level + 1
-        blockers: tuple[str, ...] = ()
-        if level is None or level < fw.levels[-1].number:
+        config = levelled_config(rule)
+        dims = tuple(_dimension(fw, sec, results) for sec in dimensions(fw, rule))
+        level = overall_level(config, [d.level for d in dims])
+        depth = _dependency_depth(fw)
+        pending: list[StatementResult] = []
+        if config.profile:  # what keeps each dimension from its own next level
+            pending = [results[b] for d in dims for b in d.blockers]
+        elif level is None or level < fw.levels[-1].number:
+            nxt = fw.levels[0].number if level is None else level + 1
             pending = [results[s.id] for s in fw.statements if s.level is not None and s.level <= nxt and not results[s.id].met]
-            depth = _dependency_depth(fw)
-            pending.sort(key=lambda r: (r.statement.level, depth[r.statement.id], 0 if r.assessed else 1))
-            blockers = tuple(r.statement.id for r in pending)
-        return LevelOutcome(dimensions, level, blockers)
+        pending.sort(key=lambda r: (r.statement.level, depth[r.statement.id], 0 if r.assessed else 1))
+        return LevelOutcome(dims, level, tuple(r.statement.id for r in pending))
 
     def headline(self, fw: Framework, rule: Rule, scored: Scored) -> Headline:
+        if levelled_config(rule).profile:
+            return profile_headline(fw, self.kind, [d.level for d in scored.dimensions])
         if scored.level is None:
             return Headline(self.kind, f"below level {fw.levels[0].number}", 0.0)
         return Headline(self.kind, f"Level {scored.level}", level_ratio(fw, scored.level))
@@ -100,10 +121,10 @@ class CumulativeLevels(ScoringRule):
         out += level_buckets(fw, assessed)
         return out
 
-    def level_cells(self, book: Formulas, fw: Framework) -> dict[str, str]:
+    def level_cells(self, book: Formulas, fw: Framework, rule: Rule) -> dict[str, str]:
         """Per dimension a row of 1/0 flags "every statement up to this level is met", then its level."""
         cells: dict[str, str] = {}
-        for top in fw.sections:
+        for top in dimensions(fw, rule):
             a, b = book.span(fw, top.id)
             q, out = book.level_row_cell(fw)
             prev = ""
@@ -124,6 +145,8 @@ class CumulativeLevels(ScoringRule):
         return f"below level {fw.levels[0].number}"
 
     def headline_formula(self, fw: Framework, rule: Rule, cells: SummaryCells) -> str | None:
+        if levelled_config(rule).profile:
+            return profile_formula(cells.dimensions) if cells.dimensions else None
         if cells.level is None:
             return None
         return f'IF(ISNUMBER({cells.level}),"Level "&{cells.level},{quote(cells.level_missing)})'

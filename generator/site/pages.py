@@ -257,8 +257,10 @@ def framework_context(org: Org, fw: Framework) -> dict[str, Any]:
                 "st": st,
                 "cite": citation_text(fw, st.citation),
                 "level": level_label(fw, st.level) if st.level is not None and fw.levels else "",
+                "rich": any(c.description or c.examples for c in st.choices),
                 "choices": [
-                    {"choice": c, "level": level_label(fw, c.level), "cite": citation_text(fw, c.citation)} for c in st.choices
+                    {"choice": c, "level": fw.level_name_in(st, c.level), "cite": citation_text(fw, c.citation)}
+                    for c in st.choices
                 ],
             }
             for st in sec.statements
@@ -324,7 +326,7 @@ def _status_class(fw: Framework, sc: FrameworkScore, sid: str) -> tuple[str, str
     if r.answer is None:
         return "ans-none", "not assessed"
     if st.is_rubric:
-        return "ans-rubric", level_label(fw, int(r.answer.value))
+        return "ans-rubric", fw.level_name_in(st, int(r.answer.value))
     opt = r.option
     label = opt.label if opt else r.answer.value
     if opt is None:
@@ -395,7 +397,8 @@ def _chart(fw: Framework, sc: FrameworkScore) -> Markup:
         lo, hi = (fw.levels[0].number, fw.levels[-1].number) if fw.levels else (0, 1)
         for d in sc.dimensions:
             ratio = None if d.level is None else ((d.level - lo) / (hi - lo) if hi > lo else 1.0)
-            rows.append(charts.Bar(d.section.title, ratio, "not assessed" if d.level is None else f"Level {d.level}"))
+            text = "not assessed" if d.level is None else fw.dimension_level(d.section, d.level)
+            rows.append(charts.Bar(d.section.title, ratio, text))
         return charts.bar_table(rows, f"{fw.title}: level per section", ("Section", "Level"))
     if sc.aggregates:  # the declared score, per top-level section
         agg = sc.aggregates[0]
@@ -516,7 +519,8 @@ def team_context(org: Org, team: Team) -> dict[str, Any]:
                 "page": links.framework_page(fw.id),
                 "href": org.urls.href(links.framework_page(fw.id), page),
                 "headline": official.headline.text if official is not None else "not assessed",
-                "level": level_text(fw, sc) if fw.has_levels and official is not None else "",
+                "level": level_text(fw, sc) if fw.has_overall_level and official is not None else "",
+                "profile": fw.has_levels and not fw.has_overall_level,
                 "next_level": level_label(fw, sc.next_level) if sc.next_level is not None else "",
                 "percent": percent_text(sc.percent),
                 "target": target_text(fw, sc),

@@ -229,13 +229,14 @@ class Formulas:
         # Dimension levels (Scores) first: the overall level and the headline refer to them.
         dim_levels: dict[str, str] = {}
         level_missing = ""
-        levelled = next((RULES[rule.kind] for rule in fw.rules if rule.levelled), None)
-        if levelled is not None and fw.levels:
-            dim_levels = levelled.level_cells(self, fw)
+        levelled_rule = next((rule for rule in fw.rules if rule.levelled), None)
+        if levelled_rule is not None and fw.levels:
+            levelled = RULES[levelled_rule.kind]
+            dim_levels = levelled.level_cells(self, fw, levelled_rule)
             level_missing = levelled.level_missing(fw)
 
         level_cell: str | None = None
-        if dim_levels:
+        if dim_levels and fw.has_overall_level:
             refs = ",".join(dim_levels.values())
             ws.cell(r, 1, "Level").font = Font(bold=True)
             ws.cell(r, 3, f"=IF(COUNT({refs})<{len(dim_levels)},{quote(level_missing)},MIN({refs}))")
@@ -254,7 +255,9 @@ class Formulas:
             if made is not None:
                 req_met.append(made)
 
-        cells = HeadlineCells(level_cell, level_missing, percent_cell, tuple(req_met), self.aggregate_cells[fw.id])
+        cells = HeadlineCells(
+            level_cell, level_missing, percent_cell, tuple(req_met), self.aggregate_cells[fw.id], tuple(dim_levels.values())
+        )
         any_answer = f"SUM({rng('H', a, b)})>0"
         head = RULES[fw.headline_rule.kind].headline_formula(fw, fw.headline_rule, cells) or '"not assessed"'
         ws.cell(head_row, 3, f'=IF({any_answer},{head},"not assessed")')
