@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_site.py
 	$(PY) benchmarks/bench_frameworks.py
 	$(PY) benchmarks/bench_adopt.py
+	$(PY) benchmarks/bench_perf.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check generator tests benchmarks

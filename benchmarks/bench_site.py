@@ -59,7 +59,8 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def _reference(root: Path, n: int) -> float:
+def _reference_docs(root: Path, n: int) -> Path:
+    """The reference site's sources: ``n`` pages with a 150-row table each, out of the navigation; its mkdocs.yml."""
     docs = root / "docs"
     (docs / "teams").mkdir(parents=True)
     links = []
@@ -78,7 +79,11 @@ def _reference(root: Path, n: int) -> float:
         "markdown_extensions:\n  - tables\nnav:\n  - Home: index.md\nnot_in_nav: |\n  /teams/\n",
         encoding="utf-8",
     )
-    out, _, _ = _child(REFERENCE, str(root / "mkdocs.yml"))
+    return root / "mkdocs.yml"
+
+
+def _reference(root: Path, n: int) -> float:
+    out, _, _ = _child(REFERENCE, str(_reference_docs(root, n)))
     return float(out.strip().splitlines()[-1])
 
 

@@ -225,3 +225,23 @@ def test_import_only_named_framework(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "updated with 1 change" in out
     got = answers_of(root)
     assert got["rubric-demo"]["process"][0] == "2" and got["levels-demo"]["d1"][0] == "yes"
+
+
+def test_import_reads_only_the_teams_it_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str], reference: bytes) -> None:
+    """Another team's broken file does not stop an import (validate reports it); a team's file in a sub-folder is found."""
+    root = copy_project(tmp_path)
+    (root / "answers" / "broken.yaml").write_text("team: broken\nname: [unclosed\n", encoding="utf-8")
+    (root / "answers" / "payments").mkdir()
+    moved = root / "answers" / "payments" / f"{TEAM}.yaml"
+    (root / "answers" / f"{TEAM}.yaml").rename(moved)
+    rc, out, err = cli(capsys, root, "import", str(FIXTURES / "filled.xlsx"))
+    assert rc == 0, err
+    assert f"answers/payments/{TEAM}.yaml: updated with 8 changes" in out.splitlines()
+    assert moved.read_bytes() == reference
+    assert not (root / "answers" / f"{TEAM}.yaml").exists()
+    # the team's own file must be valid: its problems stop the import, nothing is written
+    moved.write_text(f"team: {TEAM}\nname: [unclosed\n", encoding="utf-8")
+    before = snapshot(root)
+    rc, _, err = cli(capsys, root, "import", str(FIXTURES / "filled.xlsx"))
+    assert rc == 1 and f"answers/payments/{TEAM}.yaml:3:1: YAML syntax error" in err and "broken.yaml" not in err
+    assert snapshot(root) == before

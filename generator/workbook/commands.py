@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from generator.fsio import write_atomic
@@ -17,8 +18,9 @@ from generator.workbook.safety import WorkbookError
 from generator.yamlsource import suggest
 
 
-def _project(args: argparse.Namespace) -> Project:
-    project = load_valid_project(args.root, "nothing exported or imported", getattr(args, "today", None))
+def _project(args: argparse.Namespace, teams: Iterable[str] | None = None) -> Project:
+    """The frameworks and the answer files (only ``teams``' when given), each valid, or a refusal."""
+    project = load_valid_project(args.root, "nothing exported or imported", getattr(args, "today", None), teams)
     if not project.frameworks:
         raise MaturityError(f"no frameworks found under {project.root}/frameworks")
     return project
@@ -83,7 +85,6 @@ def import_command(args: argparse.Namespace) -> int:
 
     Every problem of every workbook is reported in one run; any problem means nothing is written.
     """
-    project = _project(args)
     problems = Problems()
     books: list[WorkbookData] = []
     for p in args.files:
@@ -91,6 +92,8 @@ def import_command(args: argparse.Namespace) -> int:
             books.append(read_workbook(Path(p), str(p)))
         except WorkbookError as exc:
             problems.items.append(message_problem(str(exc)))
+    # only the teams the workbooks are for are read: an import costs the same in a large organisation
+    project = _project(args, {t for t in (args.team, *(b.team for b in books)) if t})
     stamp = None if getattr(args, "keep_dates", False) else args.today
     plan = plan_import(
         project,
