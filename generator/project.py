@@ -145,13 +145,13 @@ def team_files(root: Path, team_ids: Iterable[str]) -> list[Path]:
 
 
 def load_project(
-    root: Path | None = None, extra: Iterable[Path] = (), today: dt.date | None = None, teams: Iterable[str] | None = None
+    root: Path | None = None, extra: Iterable[Path] = (), today: dt.date | None = None, only_teams: Iterable[str] | None = None
 ) -> Project:
     """Load ``frameworks/`` and ``answers/`` under ``root`` (plus any ``extra`` files or folders).
 
     When ``extra`` paths are given only those answer files are read (all frameworks
     still are, to check against). An extra path inside a folder named ``frameworks`` is
-    read as a framework, anything else as an answer file. When ``teams`` (ids) is given, only
+    read as a framework, anything else as an answer file. When ``only_teams`` (ids) is given, only
     the answer files holding those teams are read (see :func:`team_files`).
     """
     root = (root or find_root()).resolve()
@@ -162,8 +162,8 @@ def load_project(
             str(root), 0, 0, f"no `{FRAMEWORKS_DIR}/` folder here or above: run in an assessment repository, or pass --root"
         )
     fw_paths = yaml_files(root / FRAMEWORKS_DIR)
-    if teams is not None:
-        team_paths = team_files(root, teams)
+    if only_teams is not None:
+        team_paths = team_files(root, only_teams)
     else:
         team_paths = [] if extra else yaml_files(root / ANSWERS_DIR)
     for item in extra:
@@ -189,10 +189,10 @@ def load_project(
 
 
 def load_valid_project(
-    root: Path | None, refusal: str, today: dt.date | None = None, teams: Iterable[str] | None = None
+    root: Path | None, refusal: str, today: dt.date | None = None, only_teams: Iterable[str] | None = None
 ) -> Project:
-    """Load the project (only ``teams``' answer files when given), or refuse (``refusal`` says what was not done)."""
-    project = load_project(root, today=today, teams=teams)
+    """Load the project (only ``only_teams``' answer files when given), or refuse (``refusal`` says what was not done)."""
+    project = load_project(root, today=today, only_teams=only_teams)
     if project.problems:
         n = len(project.problems.errors)
         raise MaturityError(f"{refusal}: {n} error{'s' if n != 1 else ''} in the frameworks or answers", project.problems)

@@ -32,6 +32,7 @@ from generator.problems import MaturityError, Problems
 from generator.project import Project, find_root, load_valid_project
 from generator.site import links, pages, render, search
 from generator.site.mkdocs_config import ConfigSource, config_source
+from generator.site.stash import StashPlugin
 
 if TYPE_CHECKING:
     from generator.review.history import History
@@ -283,10 +284,12 @@ def build_site(
     parallel: bool = True,
     offline: bool = False,
     today: dt.date | None = None,
+    accelerate: bool = True,
 ) -> BuildResult:
     """Validate, generate the pages, build them with MkDocs and swap the result into ``site_dir``.
 
     ``today`` (default: the system date) is the day answer ages and due dates are measured from.
+    ``accelerate=False`` builds without the plugin that keeps raw HTML out of Markdown (same pages, slower).
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
@@ -332,6 +335,8 @@ def build_site(
         files = render.render_pages(org, docs, timings=timings)
         timings["pages"] = time.perf_counter() - t
         cfg["nav"] = merge_nav(cfg.get("nav"), render.nav(org))
+        if accelerate:
+            cfg["plugins"]["maturity/stash"] = StashPlugin()
 
         t = time.perf_counter()
         with mkdocs_logging():
