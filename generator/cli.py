@@ -57,7 +57,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if errors:
         print(f"{errors} error{'s' if errors != 1 else ''} found", file=sys.stderr)
         return EXIT_ERROR
-    answers = sum(len(fa.answers) for t in project.teams for fa in t.frameworks.values())
+    answers = sum(len(fa.answers) for t in project.teams for fa in (*t.frameworks.values(), t.practices) if fa is not None)
     if not args.quiet:
         print(f"ok: {len(project.frameworks)} frameworks, {len(project.teams)} teams, {answers} answers")
     return EXIT_OK

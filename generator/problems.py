@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -105,6 +106,10 @@ class Problems:
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.severity == "error"]
 
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity != "error"]
+
     def __bool__(self) -> bool:
         return bool(self.errors)
 
@@ -113,6 +118,13 @@ class Problems:
 
     def sorted(self) -> list[Problem]:
         return sorted(self.items, key=lambda p: (p.path, p.cell.partition("!")[0], p.line, p.col, p.message))
+
+
+def print_warnings(problems: Problems, file: TextIO | None = None) -> None:
+    """Each warning, located (``path:line:col: warning: ...``), on stderr: the command goes on, its exit code unchanged."""
+    out = file or sys.stderr
+    for problem in Problems(problems.warnings).sorted():
+        print(problem, file=out)
 
 
 class MaturityError(Exception):

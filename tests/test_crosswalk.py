@@ -387,3 +387,11 @@ def test_crosswalk_files_given_to_validate_are_not_read_as_teams(repo: Repo, cap
     repo.team("t", team_file(""))
     assert main(["--root", str(repo.root), "validate", str(repo.root / "crosswalk" / "demo.yaml")]) == 0, capsys.readouterr()
     assert Path(repo.root / "crosswalk" / "demo.yaml").exists()
+
+
+def test_validate_counts_the_answers_to_the_catalogue(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    crosswalk(repo)
+    repo.team("t", team_file("frameworks:\n  demo:\n    answers: {b1: 'yes'}\npractices:\n  answers: {vcs: 'yes', mon: 'no'}\n"))
+    assert main(["--root", str(repo.root), "validate"]) == 0
+    # 1 answer to demo + 2 to the catalogue
+    assert capsys.readouterr().out == "ok: 3 frameworks, 1 teams, 3 answers\n"

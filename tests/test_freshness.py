@@ -90,3 +90,15 @@ def test_due_date_checks(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None
     repo.team("alpha", TEAM.replace("    target: 2\n", ""))
     code, err = validate(repo, capsys)
     assert code == 1 and "answers/alpha.yaml:5:17: target_due without a target" in err
+
+
+def test_build_prints_the_same_warnings_as_validate(repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    repo.team("alpha", TEAM)
+    _, warned = validate(repo, capsys)
+    site = tmp_path_factory.mktemp("out") / "site"
+    code = main(["--root", str(repo.root), "build", "--site-dir", str(site)], today=TODAY)
+    err = capsys.readouterr().err
+    assert code == 0 and (site / "index.html").is_file()  # warnings never stop the build
+    stale, overdue = warned.splitlines()
+    assert stale.startswith("answers/alpha.yaml:5:1: warning: 2 of 3 answers to `demo` are stale")
+    assert stale in err.splitlines() and overdue in err.splitlines()

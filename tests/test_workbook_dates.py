@@ -151,3 +151,53 @@ def test_the_workbook_shows_dates_and_stale_answers(tmp_path: Path) -> None:
     # the default maximum age is 365 days: stale before 2025-11-26
     assert by_id["d1"] == "2026-01-10" and by_id["m1"] == "2025-10-01 · stale" and by_id["d3"] is None
     assert ws.cell(row=2, column=column + 1).protection.locked  # information, not an input
+
+
+def test_the_summary_shows_the_target_due_date_and_stale_answers(tmp_path: Path) -> None:
+    from generator.workbook.export import export_workbook, template_for
+
+    root = copy_project(tmp_path)
+    path = root / ANSWER_FILE
+    text = path.read_text().replace("    target: 2              # next year\n", "    target: 2\n    target_due: 2026-10-31\n")
+    path.write_text(text.replace("      m1: yes", "      m1: {answer: yes, assessed: 2025-10-01}"))
+    project = load(root)
+    team = project.team(TEAM)
+    assert team is not None
+    cells = template_for([project.frameworks["levels-demo"], project.frameworks["rubric-demo"]]).book.summary
+    book = tmp_path / "t.xlsx"
+    export_workbook(project, ["levels-demo", "rubric-demo"], team, book, today=TODAY)
+    ws = openpyxl.load_workbook(book)["Summary"]
+    levels, rubric = cells["levels-demo"], cells["rubric-demo"]
+    assert (ws[f"A{levels.target[1:]}"].value, ws[f"A{levels.stale[1:]}"].value) == ("Target", "Stale answers")
+    # level 2 is not met (d2 is partial), and 2026-10-31 is before 2026-11-26; m1 alone is older than a year
+    n = len(team.frameworks["levels-demo"].answers)
+    assert ws[levels.target].value == "level 2, due 2026-10-31 · overdue"
+    assert ws[levels.stale].value == f"1 of {n} answers assessed before 2025-11-26"
+    assert (ws[rubric.target].value, ws[rubric.stale].value) == ("none set", "none")
+    blank = tmp_path / "b.xlsx"
+    export_workbook(project, ["levels-demo", "rubric-demo"], None, blank, today=TODAY)
+    ws = openpyxl.load_workbook(blank)["Summary"]
+    assert ws[levels.target].value is None and ws[levels.stale].value is None
+    # before the due date the unmet target is not overdue yet
+    export_workbook(project, ["levels-demo"], team, book, today=dt.date(2026, 10, 1))
+    ref = template_for([project.frameworks["levels-demo"]]).book.summary["levels-demo"].target
+    assert openpyxl.load_workbook(book)["Summary"][ref].value == "level 2, due 2026-10-31"
+
+
+def test_import_prints_the_warnings_left_in_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Warnings go to stderr with file:line, the exit code stays 0; an answer the import re-dates is no longer stale."""
+    root = copy_project(tmp_path)
+    path = root / ANSWER_FILE
+    path.write_text(path.read_text().replace("      m1: yes", "      m1: {answer: yes, assessed: 2025-10-01}"))
+    line = path.read_text().splitlines().index("  levels-demo:") + 2  # the framework's block starts on the next line
+    n = len(load(root).team(TEAM).frameworks["levels-demo"].answers)  # type: ignore[union-attr]
+    book = _answers(EXPORTED, "levels-demo", {"d1": "no"}, tmp_path / "b.xlsx")
+    rc, out, err = cli(capsys, root, "import", "--dry-run", str(book))
+    assert rc == 0 and "would update" in out
+    assert err == (
+        f"{ANSWER_FILE}:{line}:1: warning: 1 of {n} answers to `levels-demo` are stale: assessed more than 1 year ago "
+        "(the oldest on 2025-10-01); review them and update their `assessed:` date\n"
+    )
+    book = _answers(EXPORTED, "levels-demo", {"m1": "no"}, tmp_path / "c.xlsx")
+    rc, out, err = cli(capsys, root, "import", str(book))
+    assert (rc, err) == (0, "") and "updated" in out

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.fsio import remove_stale, temp_dir, world_readable
-from generator.problems import MaturityError, Problems
+from generator.problems import MaturityError, Problems, print_warnings
 from generator.project import Project, find_root, load_valid_project
 from generator.site import links, pages, render, search
 from generator.site.mkdocs_config import ConfigSource, config_source
@@ -270,8 +270,7 @@ def _print_warnings(project: Project) -> None:
     warnings.extend(project.problems)
     warnings.extend(check(project))
     warnings.extend(answerschema.check(project))
-    for problem in warnings.sorted():
-        print(problem, file=sys.stderr)
+    print_warnings(warnings)
 
 
 def build_site(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator import freshness
 from generator.fsio import write_atomic
-from generator.problems import MaturityError, Problems
+from generator.problems import MaturityError, Problems, print_warnings
 from generator.project import Project, load_valid_project
 from generator.workbook.export import export_workbook
 from generator.workbook.importer import FilePlan, ImportPlan, plan_import
@@ -50,7 +52,7 @@ def export_command(args: argparse.Namespace) -> int:
     else:
         fids = list(project.frameworks)
     try:
-        export_workbook(project, fids, team, output)
+        export_workbook(project, fids, team, output, getattr(args, "today", None))
     except OSError as exc:
         raise MaturityError(f"{output}: cannot write the workbook: {exc.strerror or exc}") from None
     who = f"team {team.id}" if team else "blank"
@@ -106,6 +108,7 @@ def import_command(args: argparse.Namespace) -> int:
     )
     _print(plan, args.dry_run)
     changed = [f for f in plan.files if f.changes]
+    print_warnings(_warnings(project, changed, args.today))
     if args.dry_run:
         print("Dry run: nothing written.")
         return 0
@@ -119,6 +122,14 @@ def import_command(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise MaturityError(f"{f.display}: cannot be written: {exc.strerror or exc}") from None
     return 0
+
+
+def _warnings(project: Project, files: list[FilePlan], today: dt.date) -> Problems:
+    """What ``maturity validate`` will warn about in the imported files once written (stale answers, renamed ids...)."""
+    warnings = Problems([p for f in files for p in f.warnings])
+    teams = [f.after for f in files if f.after is not None]
+    warnings.extend(freshness.check(teams, project.frameworks, project.settings, today))
+    return warnings
 
 
 def _print(plan: ImportPlan, dry_run: bool) -> None:

@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -23,6 +23,7 @@ from generator.fsio import write_atomic
 from generator.model import Framework, Team
 from generator.problems import MaturityError
 from generator.project import Project
+from generator.scoring import score
 from generator.workbook import layout as L
 from generator.workbook.template import WIDTHS, TemplateBook, build_template
 
@@ -49,6 +50,7 @@ class CompiledTemplate:
     pieces: dict[str, list[str | _Slot]]  # member name -> static text and slots, alternating
     sheet_member: dict[str, str]  # framework id -> member name of its sheet
     metadata_member: str
+    summary_member: str = ""
 
 
 _cache: OrderedDict[tuple[str, tuple[tuple[str, int], ...]], tuple[tuple[Framework, ...], CompiledTemplate]] = OrderedDict()
@@ -87,9 +89,11 @@ def compile_template(frameworks: Sequence[Framework], paper: str = "A4") -> Comp
         wanted[member] = {f"{c}{r}" for r in layout.rows.values() for c in cols}
     metadata_member = book.workbook[L.METADATA].path.lstrip("/")
     wanted[metadata_member] = {"B2", "B3", "B4"}
+    summary_member = book.workbook[L.SUMMARY].path.lstrip("/")
+    wanted[summary_member] = {ref for cells in book.summary.values() for ref in (cells.target, cells.stale) if ref}
     data = dict(parts)
     pieces = {member: _split(data[member].decode("utf-8"), refs) for member, refs in wanted.items()}
-    return CompiledTemplate(book, parts, pieces, sheet_member, metadata_member)
+    return CompiledTemplate(book, parts, pieces, sheet_member, metadata_member, summary_member)
 
 
 def template_for(frameworks: Sequence[Framework], paper: str = "A4") -> CompiledTemplate:
@@ -192,16 +196,49 @@ def _set_heights(xml: bytes, heights: dict[int, float]) -> bytes:
     return _ROW.sub(grow, xml.decode("utf-8")).encode("utf-8")
 
 
+def summary_texts(
+    frameworks: Sequence[Framework], team: Team, max_age: Callable[[str], int], today: dt.date
+) -> dict[str, tuple[str, str]]:
+    """Framework id -> (target, stale answers) as the Summary sheet shows them for ``team`` on ``today``.
+
+    ``level 2, due 2026-05-01 · overdue`` and ``2 of 4 answers assessed before 2025-06-01``: the same
+    judgement (:func:`generator.freshness.freshness`) as the site and ``maturity scores``.
+    """
+    out: dict[str, tuple[str, str]] = {}
+    for fw in frameworks:
+        fa = team.frameworks.get(fw.id)
+        if fa is None:
+            continue
+        due = fa.target.due if fa.target is not None else None
+        met = score(fw, fa).target_met if due is not None and due < today else None
+        f = freshness.freshness(fa, max_age(fw.id), today, met)
+        target = "none set" if fa.target is None else str(fa.target)
+        if due is not None:
+            target += f", due {due.isoformat()}" + (" · overdue" if f.overdue else "")
+        limit = freshness.stale_before(f.max_age_days, today).isoformat()
+        stale = f"{len(f.stale)} of {f.answered} answers assessed before {limit}" if f.stale else "none"
+        out[fw.id] = (target, stale)
+    return out
+
+
 def workbook_bytes(
     frameworks: Sequence[Framework],
     team: Team | None,
     now: dt.datetime | None = None,
     stale_before: Mapping[str, dt.date] | None = None,
     paper: str = "A4",
+    summary: Mapping[str, tuple[str, str]] | None = None,
 ) -> bytes:
-    """The .xlsx file of ``frameworks``, pre-filled with ``team``'s answers (blank when None), printing on ``paper``."""
+    """The .xlsx file of ``frameworks``, pre-filled with ``team``'s answers (blank when None), printing on ``paper``.
+
+    ``summary`` (from :func:`summary_texts`) fills each framework's Target and Stale answers rows.
+    """
     compiled = template_for(frameworks, paper)
     values = team_values(compiled, team, stale_before)
+    cells = compiled.book.summary
+    values[compiled.summary_member] = {}
+    for fid, (target, stale) in (summary or {}).items():
+        values[compiled.summary_member] |= {cells[fid].target: target, cells[fid].stale: stale}
     stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
     values[compiled.metadata_member] = {"B2": team.id if team else "", "B3": team.name if team else "", "B4": stamp}
     taller = _taller_rows(compiled, values)
@@ -229,7 +266,8 @@ def export_workbook(
     frameworks = _frameworks(project, framework_ids)
     day = today or dt.date.today()
     limits = {fw.id: freshness.stale_before(project.settings.max_age(fw.id), day) for fw in frameworks}
-    write_atomic(Path(path), workbook_bytes(frameworks, team, stale_before=limits, paper=project.settings.paper))
+    summary = summary_texts(frameworks, team, project.settings.max_age, day) if team is not None else None
+    write_atomic(Path(path), workbook_bytes(frameworks, team, stale_before=limits, paper=project.settings.paper, summary=summary))
 
 
 def _frameworks(project: Project, framework_ids: Iterable[str]) -> list[Framework]:

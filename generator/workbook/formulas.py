@@ -10,7 +10,7 @@ figure is a sum over one block of rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
@@ -46,6 +46,9 @@ class SummaryCells:
     dimensions: dict[str, str]  # top-level section id -> level cell
     #: aggregated score name -> (overall cell, section id -> cell, level cell or None)
     aggregates: dict[str, tuple[str, dict[str, str], str | None]] = field(default_factory=dict)
+    #: the team's target (due date, overdue) and its stale answers: text written at export, empty when blank
+    target: str = ""
+    stale: str = ""
 
 
 class Formulas:
@@ -196,6 +199,21 @@ class Formulas:
         for fw in self.frameworks:
             r += 1
             out[fw.id], r = self.framework_block(fw, r)
+        # Below every figure (so no formula moves): the team's target and stale answers per framework,
+        # written at export (generator.workbook.export.summary_texts), empty in a blank workbook.
+        r += 1
+        ws.cell(r, 1, "On the day of export").font = Font(bold=True, size=12)
+        for fw in self.frameworks:
+            r += 1
+            ws.cell(r, 1, f"{fw.title} (version {fw.version})").font = Font(bold=True)
+            ws.cell(r, 1).data_type = "s"
+            refs = []
+            for label in ("Target", "Stale answers"):
+                r += 1
+                ws.cell(r, 1, label)
+                ws.cell(r, 2).alignment = Alignment(horizontal="left")
+                refs.append(f"B{r}")
+            out[fw.id] = replace(out[fw.id], target=refs[0], stale=refs[1])
         self.scores.sheet_state = "hidden"
         from generator.workbook.template import print_setup, protect
 

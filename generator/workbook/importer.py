@@ -108,6 +108,8 @@ class FilePlan:
     new_bytes: bytes
     changes: list[Change] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
+    after: Team | None = None  # the team as the new text reads (None when nothing changes)
+    warnings: tuple[Problem, ...] = ()  # what reading the new text warns about (renamed ids, dependencies)
 
 
 @dataclass
@@ -362,13 +364,13 @@ def _plan_team(project: Project, target: _Target, create: bool, notes: list[str]
         new_text = edit_answers(old_text, edits, order, same_value, display)
     bom = b"\xef\xbb\xbf" if old_bytes is not None and old_bytes.startswith(b"\xef\xbb\xbf") else b""
     new_bytes = bom + new_text.encode("utf-8")
-    after = _verify(project, team, target.team, path, display, new_bytes, edits)
+    after, warnings = _verify(project, team, target.team, path, display, new_bytes, edits)
     effects = []
     for fid in edits:
         fw = project.frameworks[fid]
         before_fa = team.frameworks.get(fid) if team is not None else None
         effects.append(effect(target.team, fw, score(fw, before_fa), score(fw, after.frameworks.get(fid))))
-    return FilePlan(target.team, path, display, team is None, old_bytes, new_bytes, changes, effects)
+    return FilePlan(target.team, path, display, team is None, old_bytes, new_bytes, changes, effects, after, warnings)
 
 
 def new_team_text(
@@ -386,8 +388,11 @@ def new_team_text(
 
 def _verify(
     project: Project, team: Team | None, tid: str, path: Path, display: str, data: bytes, edits: Mapping[str, Mapping[str, Entry]]
-) -> Team:
-    """Re-read the new text and check it holds exactly the intended answers, dates included (and nothing else changed)."""
+) -> tuple[Team, tuple[Problem, ...]]:
+    """Re-read the new text and check it holds exactly the intended answers, dates included (and nothing else changed).
+
+    Returns the team as read, and the warnings reading it gave.
+    """
     problems = Problems()
     catalogue = project.crosswalk.catalogue.framework if project.crosswalk is not None else None
     after = read_team(path, project.frameworks, problems, display, data=data, catalogue=catalogue)
@@ -414,4 +419,4 @@ def _verify(
         team.description,
     ):
         raise MaturityError(f"{display}: internal error: the edit would change the team's details; nothing was written")
-    return after
+    return after, tuple(p for p in problems.items if p.severity != "error")
