@@ -31,8 +31,12 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 
 def page_types(site: Path) -> dict[str, str]:
-    """One URL path per page type that the built site has (the first team, framework and group)."""
+    """One URL path per page type that the built site has (the first team, framework and group; the crosswalk)."""
     found = {"home": "", "teams": "teams/", "frameworks": "frameworks/", "about": "about/"}
+    if (site / "crosswalk" / "index.html").is_file():
+        found["crosswalk"] = "crosswalk/"
+    if (site / "framework" / "gigaom-mlops" / "index.html").is_file():
+        found["rubric-framework"] = "framework/gigaom-mlops/"
     for kind, folder in (("framework", "framework"), ("team", "team"), ("group", "group")):
         pages = sorted(p for p in (site / folder).glob("*/index.html")) if (site / folder).is_dir() else []
         if pages:

@@ -24,6 +24,8 @@ def page_types(site: Path) -> dict[str, str]:
     """One URL path per page type of the built site: the fixed pages, and the largest framework, team and group page
     (the rubric framework too, whose page looks different)."""
     paths = {"home": "", "teams": "teams/", "frameworks": "frameworks/", "about": "about/"}
+    if (site / "crosswalk" / "index.html").is_file():
+        paths["crosswalk"] = "crosswalk/"
     for folder in ("framework", "team", "group"):
         pages = sorted((site / folder).glob("*/index.html"), key=lambda f: f.stat().st_size) if (site / folder).is_dir() else []
         if pages:
@@ -82,7 +84,7 @@ def test_axe_version_is_the_pinned_one(axe_source: str) -> None:
 
 def test_every_page_has_no_wcag_violation(example_site: BuiltSite, scheme_page: Page, axe_source: str) -> None:
     paths = page_types(example_site.path)
-    assert {"home", "teams", "frameworks", "about", "team", "framework", "rubric framework"} <= set(paths)
+    assert {"home", "teams", "frameworks", "about", "crosswalk", "team", "framework", "rubric framework", "group"} <= set(paths)
     problems = {}
     for name, path in paths.items():
         scheme_page.goto(example_site.url + path)
