@@ -26,7 +26,7 @@ or a practice with no known value, leaves the rubric item uninferred.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -94,16 +94,29 @@ class Index:
     """The crosswalk's links looked up by item: built once, used for every team."""
 
     by_item: Mapping[tuple[str, str, int | None], tuple[Link, ...]]
+    #: practice -> every link to it (in the crosswalk's order)
+    by_practice: Mapping[str, tuple[Link, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     @staticmethod
     def build(crosswalk: Crosswalk) -> Index:
         by_item: dict[tuple[str, str, int | None], list[Link]] = {}
+        by_practice: dict[str, list[Link]] = {}
         for link in crosswalk.links():
             by_item.setdefault((link.framework, link.item, link.level), []).append(link)
-        return Index(MappingProxyType({k: tuple(v) for k, v in by_item.items()}))
+            by_practice.setdefault(link.practice, []).append(link)
+        return Index(
+            MappingProxyType({k: tuple(v) for k, v in by_item.items()}),
+            MappingProxyType({k: tuple(v) for k, v in by_practice.items()}),
+        )
 
     def links(self, framework: str, item: str, level: int | None = None) -> tuple[Link, ...]:
         return self.by_item.get((framework, item, level), ())
+
+    def item_links(self, fw: Framework, st: Statement) -> tuple[Link, ...]:
+        """The links of a statement, or of every level of a rubric item."""
+        if st.is_rubric:
+            return tuple(link for c in st.choices for link in self.links(fw.id, st.id, c.level))
+        return self.links(fw.id, st.id)
 
 
 @dataclass(frozen=True)
@@ -153,21 +166,29 @@ def explicit_answers(team: Team, frameworks: Mapping[str, Framework]) -> Iterato
 
 
 def practice_values(
-    team: Team, frameworks: Mapping[str, Framework], crosswalk: Crosswalk, index: Index
+    team: Team,
+    frameworks: Mapping[str, Framework],
+    crosswalk: Crosswalk,
+    index: Index,
+    wanted: Collection[str] | None = None,
 ) -> dict[str, list[_Value]]:
-    """Every value each practice receives from the team's explicit answers (an explicit practice answer alone)."""
+    """Every value each practice receives from the team's explicit answers (an explicit practice answer alone).
+
+    With ``wanted``, only those practices: the same values, in the same order, found from the links to them.
+    """
     values: dict[str, list[_Value]] = {}
     catalogue = crosswalk.catalogue.framework
     explicit = team.practices.answers if team.practices is not None else {}
     for pid, ans in explicit.items():
         option = catalogue.scale.lookup(ans.value)
-        if option is not None:
+        if option is not None and (wanted is None or pid in wanted):
             values[pid] = [_Value(fraction(option), True, True, CATALOGUE_ID, pid, "answer", ans)]
-    for fw, st, ans in explicit_answers(team, frameworks):
+    answers = explicit_answers(team, frameworks) if wanted is None else _answers_linked(team, frameworks, index, wanted)
+    for fw, st, ans in answers:
         fid, sid = fw.id, st.id
         for level, frac in _sources(fw, st, ans):
             for link in index.links(fid, sid, level):
-                if link.practice in explicit:
+                if link.practice in explicit or (wanted is not None and link.practice not in wanted):
                     continue
                 full, exact = link.relationship in FULL_UP, link.relationship == EQUAL and level is None
                 if frac is None and not exact:
@@ -186,6 +207,24 @@ def practice_values(
     return values
 
 
+def _answers_linked(
+    team: Team, frameworks: Mapping[str, Framework], index: Index, practices: Collection[str]
+) -> Iterator[tuple[Framework, Statement, Answer]]:
+    """The team's explicit answers to items linked to ``practices``, in the order :func:`explicit_answers` gives them."""
+    items: dict[str, set[str]] = {}
+    for p in practices:
+        for link in index.by_practice.get(p, ()):
+            items.setdefault(link.framework, set()).add(link.item)
+    for fid, fa in team.frameworks.items():
+        fw, linked = frameworks.get(fid), items.get(fid)
+        if fw is None or not linked:
+            continue
+        for sid, ans in fa.answers.items():
+            st = fw.by_id.get(sid) if sid in linked else None
+            if st is not None:
+                yield fw, st, ans
+
+
 def _sources(fw: Framework, st: Statement, ans: Answer) -> list[tuple[int | None, float | None]]:
     """(rubric level or None, fraction) pairs an explicit answer asserts: a chosen rubric level meets every level up to it."""
     if st.is_rubric:
@@ -201,15 +240,24 @@ def _best(values: list[_Value], exclude: str) -> _Value | None:
 
 
 def infer_team(
-    team: Team, frameworks: Mapping[str, Framework], crosswalk: Crosswalk, index: Index | None = None
+    team: Team,
+    frameworks: Mapping[str, Framework],
+    crosswalk: Crosswalk,
+    index: Index | None = None,
+    only: Collection[str] | None = None,
 ) -> TeamInference:
-    """Inferred answers, with provenance and coverage, for every mapped framework."""
+    """Inferred answers, with provenance and coverage, for every mapped framework (or those in ``only``).
+
+    With ``only``, just the practices those frameworks' unanswered items link to are evaluated: the
+    same answers for those frameworks, at a fraction of the work when a team answered most items.
+    """
     index = index or Index.build(crosswalk)
-    values = practice_values(team, frameworks, crosswalk, index)
+    wanted = None if only is None else _needed_practices(team, frameworks, index, only)
+    values = practice_values(team, frameworks, crosswalk, index, wanted)
     result: dict[str, FrameworkInference] = {}
     for fid in crosswalk.maps:
         fw = frameworks.get(fid)
-        if fw is None:
+        if fw is None or (only is not None and fid not in only):
             continue
         fa = team.frameworks.get(fid)
         explicit = fa.answers if fa is not None else {}
@@ -224,6 +272,21 @@ def infer_team(
                 inferred[st.id] = found
         result[fid] = FrameworkInference(fid, MappingProxyType(inferred), Coverage(len(fw.statements), answered, len(inferred)))
     return TeamInference(team.id, MappingProxyType(result))
+
+
+def _needed_practices(team: Team, frameworks: Mapping[str, Framework], index: Index, only: Collection[str]) -> set[str]:
+    """The practices the unanswered items of the frameworks in ``only`` link to."""
+    needed: set[str] = set()
+    for fid in only:
+        fw = frameworks.get(fid)
+        if fw is None:
+            continue
+        fa = team.frameworks.get(fid)
+        explicit = fa.answers if fa is not None else {}
+        for st in fw.statements:
+            if st.id not in explicit:
+                needed.update(link.practice for link in index.item_links(fw, st))
+    return needed
 
 
 def _statement(fw: Framework, st: Statement, values: Mapping[str, list[_Value]], index: Index) -> Inferred | None:

@@ -8,7 +8,7 @@ two files. An item with neither a mapping nor an explicit ``none`` is a warning.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
@@ -298,12 +298,19 @@ def read_catalogue(path: Path, problems: Problems, display: str, data: bytes | N
 
 
 def read_map(
-    path: Path, frameworks: Mapping[str, Framework], catalogue: Catalogue, problems: Problems, display: str
+    path: Path,
+    frameworks: Mapping[str, Framework],
+    catalogue: Catalogue,
+    problems: Problems,
+    display: str,
+    data: bytes | None = None,
 ) -> FrameworkMap | None:
+    """One mapping file ``path`` (or ``data``, its bytes, e.g. from a git revision); None when it has errors."""
+
     def parse(name: str, local: Problems, root: Node) -> FrameworkMap:
         return _MapReader(name, local, frameworks, catalogue).framework_map(root, path.stem)
 
-    return read_document(path, problems, display, None, parse)
+    return read_document(path, problems, display, data, parse)
 
 
 def load_crosswalk(
@@ -317,8 +324,21 @@ def load_crosswalk(
     if cat_path not in files:
         problems.add(display(directory), 0, 0, f"`{CROSSWALK_DIR}/` has no `{CATALOGUE_FILE}` (the practice catalogue)")
         return None
+    return build_crosswalk(cat_path, [p for p in files if p != cat_path], frameworks, problems, display)
+
+
+def build_crosswalk(
+    cat_path: Path,
+    map_paths: Iterable[Path],
+    frameworks: Mapping[str, Framework],
+    problems: Problems,
+    display: Callable[[Path], str],
+    data: Mapping[Path, bytes] | None = None,
+) -> Crosswalk | None:
+    """The catalogue and the mapping files, read from disk or from ``data`` (path -> bytes, e.g. git blobs)."""
+    data = data or {}
     local = Problems()
-    catalogue = read_catalogue(cat_path, local, display(cat_path))
+    catalogue = read_catalogue(cat_path, local, display(cat_path), data.get(cat_path))
     if catalogue is None:
         problems.extend(local)
         return None
@@ -327,10 +347,8 @@ def load_crosswalk(
             display(cat_path), 1, 1, f"a framework has the id `{CATALOGUE_ID}`, which the practice catalogue is answered under"
         )
     maps: dict[str, FrameworkMap] = {}
-    for path in files:
-        if path == cat_path:
-            continue
-        fmap = read_map(path, frameworks, catalogue, local, display(path))
+    for path in map_paths:
+        fmap = read_map(path, frameworks, catalogue, local, display(path), data.get(path))
         if fmap is None:
             continue
         if fmap.framework in maps:

@@ -6,9 +6,21 @@ Pure: takes two :class:`~generator.review.snapshot.Snapshot` objects and returns
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
+from generator.crosswalk.infer import (
+    FrameworkInference,
+    Index,
+    Inferred,
+    TeamInference,
+    infer_team,
+    official_answers,
+    with_inferred,
+)
+from generator.crosswalk.loader import CATALOGUE_PATH
+from generator.crosswalk.model import Crosswalk
 from generator.model import Answer, Framework, FrameworkAnswers, Team
 from generator.problems import Problem
 from generator.review.snapshot import Snapshot
@@ -51,6 +63,10 @@ class StatementChange:
     evidence_changed: bool = False
     evidence: tuple[str, ...] = ()  # the evidence links after the change
     old_evidence: tuple[str, ...] = ()
+    #: where an inferred answer came from ("inferred from google-mlops 1.2 via practice ... (equal / equal)"),
+    #: "" when the answer on that side is explicit or absent
+    inferred_before: str = ""
+    inferred_after: str = ""
 
     @property
     def evidence_added(self) -> tuple[str, ...]:
@@ -72,6 +88,9 @@ class FrameworkDelta:
     direction: int
     regression: bool
     statements: tuple[StatementChange, ...]
+    #: the standing counting inferred answers too, when it differs from the official one (else None)
+    inferred_before: Standing | None = None
+    inferred_after: Standing | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +136,18 @@ class FrameworkChange:
 
 
 @dataclass(frozen=True)
+class MappingChange:
+    """A crosswalk mapping file that changed: its links ("item → practice (relationship)") added, removed or changed."""
+
+    framework: str
+    path: str
+    kind: str  # ADDED, REMOVED, CHANGED
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()  # "item → practice: old → new relationship"
+
+
+@dataclass(frozen=True)
 class Side:
     revision: str
     commit: str | None
@@ -132,6 +163,7 @@ class Diff:
     frameworks: tuple[FrameworkChange, ...]
 
     max_drop: float | None = None  # the largest percentage drop that is not a regression (None: drops are not)
+    mappings: tuple[MappingChange, ...] = ()
 
     @property
     def regressions(self) -> tuple[tuple[str, str], ...]:
@@ -140,7 +172,7 @@ class Diff:
 
     @property
     def changed(self) -> bool:
-        return bool(self.teams or self.frameworks)
+        return bool(self.teams or self.frameworks or self.mappings)
 
 
 # -- standings ----------------------------------------------------------------------
@@ -200,32 +232,69 @@ def is_regression(before: Standing | None, after: Standing | None, max_drop: flo
 
 
 # -- statements -----------------------------------------------------------------------
-def _statement_changes(fw: Framework, old: Mapping[str, Answer], new: Mapping[str, Answer]) -> tuple[StatementChange, ...]:
+def _shown(explicit: Answer | None, inferred: Inferred | None) -> tuple[object, ...] | None:
+    """What a reader sees of one statement on one side: the explicit answer, else the inferred one with its source."""
+    if explicit is not None:
+        return (explicit.value, explicit.note, explicit.evidence, "")
+    if inferred is not None:
+        return (inferred.answer.value, "", (), str(inferred.provenance))
+    return None
+
+
+def _statement_changes(
+    fw: Framework,
+    old: Mapping[str, Answer],
+    new: Mapping[str, Answer],
+    old_inferred: Mapping[str, Inferred] = MappingProxyType({}),
+    new_inferred: Mapping[str, Inferred] = MappingProxyType({}),
+) -> tuple[StatementChange, ...]:
     # an answer under an id the framework now calls otherwise is compared with the renamed statement
     old = {fw.renamed.get(sid, sid) if sid not in fw.by_id else sid: a for sid, a in old.items()}
     changes = []
-    order = [s.id for s in fw.statements] + sorted((set(old) | set(new)) - set(fw.by_id))
+    ids = set(old) | set(new) | set(old_inferred) | set(new_inferred)
+    order = [s.id for s in fw.statements] + sorted(ids - set(fw.by_id))
     for sid in order:
         a, b = old.get(sid), new.get(sid)
-        if a is None and b is None:
-            continue
-        if a is not None and b is not None and (a.value, a.note, a.evidence) == (b.value, b.note, b.evidence):
+        was = _shown(a, old_inferred.get(sid))
+        now = _shown(b, new_inferred.get(sid))
+        if was == now:
             continue
         st = fw.by_id.get(sid)
         changes.append(
             StatementChange(
                 sid,
                 st.text if st is not None else "",
-                a.value if a else None,
-                b.value if b else None,
+                None if was is None else str(was[0]),
+                None if now is None else str(now[0]),
                 b.note if b else "",
                 a.note if a else "",
                 (a.evidence if a else ()) != (b.evidence if b else ()),
                 b.evidence if b else (),
                 a.evidence if a else (),
+                str(was[3]) if was is not None else "",
+                str(now[3]) if now is not None else "",
             )
         )
     return tuple(changes)
+
+
+def _side_standings(
+    fw: Framework | None, team: Team | None, inference: TeamInference | None
+) -> tuple[Standing | None, Standing | None, Mapping[str, Inferred]]:
+    """The official standing, the standing with inferred answers (when it differs) and the inferred answers."""
+    if fw is None or team is None:
+        return None, None, MappingProxyType({})
+    fi = inference.frameworks.get(fw.id) if inference is not None else None
+    official = official_answers(team, fw, inference)
+    st = standing(fw, official) if official is not None else None
+    if fi is None or not fi.inferred:
+        return st, None, MappingProxyType({})
+    wider = standing(fw, with_inferred(fw, team.frameworks.get(fw.id), fi))
+    return st, (None if wider == st else wider), fi.inferred
+
+
+def _inferred(inference: TeamInference | None, fid: str) -> FrameworkInference | None:
+    return inference.frameworks.get(fid) if inference is not None else None
 
 
 def _deltas(
@@ -234,27 +303,37 @@ def _deltas(
     before: Team | None,
     after: Team | None,
     max_drop: float | None = None,
+    inference: tuple[TeamInference | None, TeamInference | None] = (None, None),
+    only: Collection[str] | None = None,
 ) -> tuple[FrameworkDelta, ...]:
+    """The frameworks that moved for one team (only those in ``only``, when given: the rest cannot have)."""
     out = []
-    ids = list(dict.fromkeys([*(after.frameworks if after else ()), *(before.frameworks if before else ())]))
-    for fid in sorted(ids):
+    inf_b, inf_a = inference
+    ids = {*(after.frameworks if after else ()), *(before.frameworks if before else ())}
+    for inf in inference:  # frameworks the team does not answer but gets inferred answers for
+        ids |= {fid for fid, fi in (inf.frameworks.items() if inf else ()) if fi.inferred}
+    for fid in sorted(ids if only is None else ids & set(only)):
         fa_before = before.frameworks.get(fid) if before else None
         fa_after = after.frameworks.get(fid) if after else None
         fw_b, fw_a = base_fw.get(fid), head_fw.get(fid)
-        st_b = standing(fw_b, fa_before) if fw_b is not None and fa_before is not None else None
-        st_a = standing(fw_a, fa_after) if fw_a is not None and fa_after is not None else None
+        if fw_b is fw_a and fa_before is fa_after and _inferred(inf_b, fid) == _inferred(inf_a, fid):
+            continue  # the same answers to the same framework, explicit and inferred: nothing to score
+        st_b, wide_b, inferred_b = _side_standings(fw_b, before, inf_b)
+        st_a, wide_a, inferred_a = _side_standings(fw_a, after, inf_a)
         fw = fw_a or fw_b
         assert fw is not None  # a team only answers known frameworks
         stmts: tuple[StatementChange, ...] = ()
         if before is not None and after is not None:  # a new or removed team: its standing says it all
-            stmts = _statement_changes(fw, fa_before.answers if fa_before else {}, fa_after.answers if fa_after else {})
-        if st_b == st_a and not stmts:
+            stmts = _statement_changes(
+                fw, fa_before.answers if fa_before else {}, fa_after.answers if fa_after else {}, inferred_b, inferred_a
+            )
+        if st_b == st_a and wide_b == wide_a and not stmts:
             continue
         dirn = direction(st_b, st_a)
         # a framework that is new or gone on one side moves every team; that is not the team's regression
         both = fw_b is not None and fw_a is not None and before is not None and after is not None
         regression = both and is_regression(st_b, st_a, max_drop)
-        out.append(FrameworkDelta(fid, fw.title, st_b, st_a, dirn, regression, stmts))
+        out.append(FrameworkDelta(fid, fw.title, st_b, st_a, dirn, regression, stmts, wide_b, wide_a))
     return tuple(out)
 
 
@@ -304,6 +383,78 @@ def upgrade_notes(frameworks: Mapping[str, Framework], team: Team) -> list[str]:
     return out
 
 
+# -- the crosswalk ------------------------------------------------------------------------
+def _links(crosswalk: Crosswalk | None) -> dict[str, dict[tuple[str, str], str]]:
+    """framework -> (item, practice) -> relationship."""
+    out: dict[str, dict[tuple[str, str], str]] = {}
+    for fid, fmap in (crosswalk.maps.items() if crosswalk is not None else ()):
+        out[fid] = {(link.key, link.practice): link.relationship for link in fmap.links}
+    return out
+
+
+def mapping_changes(base: Crosswalk | None, head: Crosswalk | None) -> tuple[MappingChange, ...]:
+    """What changed in the crosswalk's mapping files (not the catalogue's wording)."""
+    if base is head:
+        return ()
+    old, new = _links(base), _links(head)
+    paths = {fid: m.path for cw in (base, head) if cw is not None for fid, m in cw.maps.items()}
+    out = []
+    for fid in sorted(set(old) | set(new)):
+        a, b = old.get(fid, {}), new.get(fid, {})
+        if a == b:
+            continue
+        kind = ADDED if fid not in old else REMOVED if fid not in new else CHANGED
+        added = tuple(f"{i} → {p} ({b[i, p]})" for i, p in b if (i, p) not in a)
+        removed = tuple(f"{i} → {p} ({a[i, p]})" for i, p in a if (i, p) not in b)
+        changed = tuple(f"{i} → {p}: {a[i, p]} → {b[i, p]}" for i, p in b if (i, p) in a and a[i, p] != b[i, p])
+        out.append(MappingChange(fid, paths[fid], kind, added, removed, changed))
+    return tuple(out)
+
+
+class _Inference:
+    """Each side's inferred answers, computed once per team (the crosswalk's index built once per side)."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.index = Index.build(snapshot.crosswalk) if snapshot.crosswalk is not None else None
+
+    def of(self, team: Team | None, only: Collection[str] | None = None) -> TeamInference | None:
+        """The team's inferred answers in the frameworks it left gaps in (``only`` some of them, when given)."""
+        crosswalk, frameworks = self.snapshot.crosswalk, self.snapshot.frameworks
+        if team is None or self.index is None or crosswalk is None:
+            return None
+        gaps = {fid for fid in crosswalk.maps if fid in frameworks and _has_gap(team, frameworks[fid])}
+        return infer_team(team, frameworks, crosswalk, self.index, gaps if only is None else gaps & set(only))
+
+
+def _has_gap(team: Team, fw: Framework) -> bool:
+    """True when the team left a statement of ``fw`` unanswered (only those can receive an inferred answer)."""
+    fa = team.frameworks.get(fw.id)
+    return fa is None or any(st.id not in fa.answers for st in fw.statements)
+
+
+def _reach(base: _Inference, head: _Inference) -> frozenset[str] | None:
+    """The frameworks whose inferred answers the change of crosswalk can move for a team whose answers did not change.
+
+    Empty when the crosswalk did not change; None (every framework) when the frameworks or the catalogue did.
+    Otherwise the frameworks with an item linked to a practice whose links changed.
+    """
+    b, h = base.snapshot, head.snapshot
+    if b.crosswalk is h.crosswalk:
+        return frozenset()
+    if base.index is None or head.index is None or b.framework_shas != h.framework_shas:
+        return None
+    if b.listing.frameworks.get(CATALOGUE_PATH) != h.listing.frameworks.get(CATALOGUE_PATH):
+        return None
+
+    def links(index: Index, practice: str) -> set[tuple[str, str, int | None, str]]:
+        return {(x.framework, x.item, x.level, x.relationship) for x in index.by_practice.get(practice, ())}
+
+    practices = set(base.index.by_practice) | set(head.index.by_practice)
+    moved = {p for p in practices if links(base.index, p) != links(head.index, p)}
+    return frozenset(x.framework for index in (base.index, head.index) for p in moved for x in index.by_practice.get(p, ()))
+
+
 # -- the whole diff -----------------------------------------------------------------------
 def compare(base: Snapshot, head: Snapshot, max_drop: float | None = None) -> Diff:
     """What changed in maturity from ``base`` to ``head``.
@@ -325,6 +476,9 @@ def compare(base: Snapshot, head: Snapshot, max_drop: float | None = None) -> Di
                 notes[new.id] = [f"team id changed from `{old.id}`: shown as removed + added"]
                 break
 
+    mappings = mapping_changes(base.crosswalk, head.crosswalk)
+    inferring = _Inference(base), _Inference(head)
+    reach = _reach(*inferring)
     changes: list[TeamChange] = []
     for tid in sorted(set(base.teams) | set(head.teams)):
         before, after = base.teams.get(tid), head.teams.get(tid)
@@ -332,7 +486,11 @@ def compare(base: Snapshot, head: Snapshot, max_drop: float | None = None) -> Di
         if after is not None:
             team_notes += upgrade_notes(head.frameworks, after)
         if before is not None and after is not None:
-            if head.team_shas[tid] == base.team_shas[tid] and base.framework_shas == head.framework_shas:
+            # a team whose file and frameworks did not change can only move through a changed crosswalk
+            same = head.team_shas[tid] == base.team_shas[tid] and base.framework_shas == head.framework_shas
+            only = reach if same else None
+            inference = (None, None) if only == frozenset() else (inferring[0].of(before, only), inferring[1].of(after, only))
+            if same and inference[0] == inference[1]:
                 if before.path != after.path:
                     moved = (f"file moved from `{before.path}` to `{after.path}`",)
                     changes.append(TeamChange(tid, after.name, CHANGED, before.path, after.path, (), moved))
@@ -341,7 +499,7 @@ def compare(base: Snapshot, head: Snapshot, max_drop: float | None = None) -> Di
                 team_notes.append(f"file moved from `{before.path}` to `{after.path}`")
             if before.name != after.name:
                 team_notes.append(f"name changed from \u201c{before.name}\u201d")
-            deltas = _deltas(base.frameworks, head.frameworks, before, after, max_drop)
+            deltas = _deltas(base.frameworks, head.frameworks, before, after, max_drop, inference, only)
             if deltas or team_notes:
                 changes.append(TeamChange(tid, after.name, CHANGED, before.path, after.path, deltas, tuple(team_notes)))
         elif after is not None:
@@ -349,14 +507,14 @@ def compare(base: Snapshot, head: Snapshot, max_drop: float | None = None) -> Di
             if after.path in base.invalid:
                 kind = UNREADABLE
                 team_notes.append(f"`{after.path}` could not be read at the base revision; see the problems below")
-            deltas = _deltas(base.frameworks, head.frameworks, None, after)
+            deltas = _deltas(base.frameworks, head.frameworks, None, after, None, (None, inferring[1].of(after)))
             changes.append(TeamChange(tid, after.name, kind, None, after.path, deltas, tuple(team_notes)))
         elif before is not None:
             kind = REMOVED
             if before.path in head.invalid:
                 kind = UNREADABLE
                 team_notes.append(f"`{before.path}` could not be read at the head revision; see the problems below")
-            deltas = _deltas(base.frameworks, head.frameworks, before, None)
+            deltas = _deltas(base.frameworks, head.frameworks, before, None, None, (inferring[0].of(before), None))
             changes.append(TeamChange(tid, before.name, kind, before.path, None, deltas, tuple(team_notes)))
 
     def side(s: Snapshot) -> Side:
@@ -364,4 +522,4 @@ def compare(base: Snapshot, head: Snapshot, max_drop: float | None = None) -> Di
         errors = tuple(p for p in s.problems.sorted() if p.severity == "error")
         return Side(s.listing.revision, s.listing.sha, len(s.listing.answers), errors)
 
-    return Diff(side(base), side(head), tuple(changes), tuple(frameworks), max_drop)
+    return Diff(side(base), side(head), tuple(changes), tuple(frameworks), max_drop, mappings)

@@ -26,6 +26,7 @@ from generator.review.diff import (
     UP,
     Diff,
     FrameworkChange,
+    MappingChange,
     Side,
     Standing,
     StatementChange,
@@ -142,6 +143,9 @@ def _summary_line(diff: Diff) -> str:
     if diff.frameworks:
         k = len(diff.frameworks)
         parts.append(f"{k} framework{'s' if k != 1 else ''} changed")
+    if diff.mappings:
+        k = len(diff.mappings)
+        parts.append(f"{k} crosswalk mapping file{'s' if k != 1 else ''} changed")
     return f"{side_label(diff.base)} → {side_label(diff.head)}: " + ", ".join(parts) + "."
 
 
@@ -160,7 +164,7 @@ def _table(diff: Diff, limit: int, links: SiteLinks = NO_LINKS) -> list[str]:
                 rows.append(
                     f"| {_mark(f.direction, f.regression, t.kind)} | {_team_cell(t, links)} "
                     f"| {_link(escape(f.title), links.framework(f.framework))} "
-                    f"| {standing_text(f.before)} | {standing_text(f.after)} |"
+                    f"| {delta_standing(f.before, f.inferred_before)} | {delta_standing(f.after, f.inferred_after)} |"
                 )
             count += 1
     if total > limit:
@@ -196,8 +200,37 @@ def _framework_line(c: FrameworkChange, plain: bool = False) -> str:
     return head + ": " + ("; ".join(details) if details else "wording or metadata only")
 
 
-def _answer(value: str | None) -> str:
-    return "not assessed" if value is None else escape(value)
+def _answer(value: str | None, inferred: str = "") -> str:
+    return "not assessed" if value is None else escape(value) + (" (inferred)" if inferred else "")
+
+
+def delta_standing(st: Standing | None, wider: Standing | None, esc: Any = escape) -> str:
+    """The official standing, then the one counting inferred answers if it differs ("Level 1; with inferred answers: Level 2")."""
+    text = standing_text(st, esc)
+    return text if wider is None else f"{text}; with inferred answers: {standing_text(wider, esc)}"
+
+
+def mapping_line(c: MappingChange, plain: bool = False) -> str:
+    """One changed mapping file: its links added, removed or with another relationship."""
+    esc, cd = (_plain, str) if plain else (escape, code)
+    head = f"{c.path} ({c.framework})" if plain else f"- {code(c.path)} ({code(c.framework)})"
+    if c.kind != CHANGED:
+        return f"{head} {c.kind}"
+    parts = [
+        f"{what} " + ", ".join(cd(x) for x in items)
+        for what, items in (("added", c.added), ("removed", c.removed), ("changed", c.changed))
+        if items
+    ]
+    return head + ": " + "; ".join(parts) if parts else head + ": " + esc("rationale or citations only")
+
+
+def _provenance_md(s: StatementChange) -> str:
+    parts = []
+    if s.inferred_after:
+        parts.append(escape(s.inferred_after))
+    if s.inferred_before and s.inferred_before != s.inferred_after:
+        parts.append("was " + escape(s.inferred_before))
+    return "; ".join(parts)
 
 
 def _evidence_md(s: StatementChange) -> str:
@@ -224,7 +257,8 @@ def _details(t: TeamChange, links: SiteLinks = NO_LINKS) -> list[str]:
     for f in t.frameworks:
         if t.kind != CHANGED and not f.statements:
             continue
-        head = f"**{escape(f.title)}**: {standing_text(f.before)} → {standing_text(f.after)} {_mark(f.direction, f.regression)}"
+        before, after = delta_standing(f.before, f.inferred_before), delta_standing(f.after, f.inferred_after)
+        head = f"**{escape(f.title)}**: {before} → {after} {_mark(f.direction, f.regression)}"
         out.append(head)
         out.append("")
         if f.statements:
@@ -234,11 +268,12 @@ def _details(t: TeamChange, links: SiteLinks = NO_LINKS) -> list[str]:
                 note = escape(s.note)
                 if s.old_note and s.old_note != s.note:
                     note = (note + " " if note else "") + f"(was: {escape(s.old_note)})"
-                evidence = _evidence_md(s)
-                if evidence:
-                    note = (note + " " if note else "") + f"({evidence})"
+                for extra in (_evidence_md(s), _provenance_md(s)):
+                    if extra:
+                        note = (note + " " if note else "") + f"({extra})"
                 statement = _link(code(s.id), links.framework(f.framework))
-                out.append(f"| {statement} {escape(s.text)} | {_answer(s.before)} | {_answer(s.after)} | {note} |")
+                before, after = _answer(s.before, s.inferred_before), _answer(s.after, s.inferred_after)
+                out.append(f"| {statement} {escape(s.text)} | {before} | {after} | {note} |")
             out.append("")
     out.append("</details>")
     out.append("")
@@ -298,6 +333,11 @@ def markdown(diff: Diff, full: bool = False, links: SiteLinks = NO_LINKS) -> str
         lines.append("**Framework changes** (these can move every team):")
         lines.append("")
         lines.extend(_framework_line(c) for c in diff.frameworks)
+        lines.append("")
+    if diff.mappings:
+        lines.append("**Crosswalk changes** (these can move every team's inferred answers):")
+        lines.append("")
+        lines.extend(mapping_line(c) for c in diff.mappings)
         lines.append("")
     notes = [
         f"- {escape(t.name)} {code(t.team)}: " + "; ".join(map(_note, t.notes))
@@ -364,6 +404,10 @@ def _plain_mark(direction: int, regression: bool, kind: str = "") -> str:
     return _mark(direction, regression, kind).replace("regression", "REGRESSION")
 
 
+def _plain_answer(value: str | None, inferred: str) -> str:
+    return "not assessed" if value is None else _plain(value) + (" (inferred)" if inferred else "")
+
+
 def text(diff: Diff, links: SiteLinks = NO_LINKS) -> str:
     """The diff for a person at a terminal: the same content as the comment, without any markup."""
     out = [f"Maturity changes: {_plain_side(diff.base)} -> {_plain_side(diff.head)}"]
@@ -376,11 +420,17 @@ def text(diff: Diff, links: SiteLinks = NO_LINKS) -> str:
             parts.append(f"{regressions} regression{'s' if regressions != 1 else ''}")
         if k:
             parts.append(f"{k} framework{'s' if k != 1 else ''} changed")
+        if diff.mappings:
+            m = len(diff.mappings)
+            parts.append(f"{m} crosswalk mapping file{'s' if m != 1 else ''} changed")
         out.append(", ".join(parts) + ".")
     if diff.frameworks:
         out += ["", "Framework changes (these can move every team):"]
         for c in diff.frameworks:
             out.append("  " + _framework_line(c, plain=True))
+    if diff.mappings:
+        out += ["", "Crosswalk changes (these can move every team's inferred answers):"]
+        out += ["  " + mapping_line(c, plain=True) for c in diff.mappings]
     for t in diff.teams:
         out.append("")
         head = f"{_plain(t.name)} ({t.team})"
@@ -394,13 +444,18 @@ def text(diff: Diff, links: SiteLinks = NO_LINKS) -> str:
             out.append("  file moved")
         for f in t.frameworks:
             mark = _plain_mark(f.direction, f.regression, t.kind)
-            before, after = standing_text(f.before, _plain), standing_text(f.after, _plain)
+            before = delta_standing(f.before, f.inferred_before, _plain)
+            after = delta_standing(f.after, f.inferred_after, _plain)
             out.append(f"  {mark} {_plain(f.title)}: {before} -> {after}")
             width = max((len(s.id) for s in f.statements), default=0)
             for s in f.statements:
-                answer = f"{s.before or 'not assessed'} -> {s.after or 'not assessed'}"
+                answer = f"{_plain_answer(s.before, s.inferred_before)} -> {_plain_answer(s.after, s.inferred_after)}"
                 out.append(f"      {s.id.ljust(width)}  {answer}  {_plain(s.text)}")
                 pad = " " * (width + 8)
+                if s.inferred_after:
+                    out.append(f"{pad}{_plain(s.inferred_after)}")
+                if s.inferred_before and s.inferred_before != s.inferred_after:
+                    out.append(f"{pad}was {_plain(s.inferred_before)}")
                 if s.note and s.note != s.old_note:
                     out.append(f"{pad}note: {_plain(s.note)}")
                 if s.old_note and s.old_note != s.note:
@@ -463,6 +518,8 @@ def to_json(diff: Diff) -> dict[str, Any]:
                         "title": f.title,
                         "before": _standing_json(f.before),
                         "after": _standing_json(f.after),
+                        "with_inferred_before": _standing_json(f.inferred_before),
+                        "with_inferred_after": _standing_json(f.inferred_after),
                         "direction": {UP: "up", DOWN: "down"}.get(f.direction, "same"),
                         "regression": f.regression,
                         "statements": [
@@ -475,6 +532,8 @@ def to_json(diff: Diff) -> dict[str, Any]:
                                 "evidence_changed": s.evidence_changed,
                                 "evidence": list(s.evidence),
                                 "previous_evidence": list(s.old_evidence),
+                                "inferred_before": s.inferred_before or None,
+                                "inferred_after": s.inferred_after or None,
                             }
                             for s in f.statements
                         ],
@@ -498,6 +557,17 @@ def to_json(diff: Diff) -> dict[str, Any]:
                 "scoring_changed": c.rules_changed,
             }
             for c in diff.frameworks
+        ],
+        "mappings": [
+            {
+                "framework": c.framework,
+                "path": c.path,
+                "change": c.kind,
+                "added": list(c.added),
+                "removed": list(c.removed),
+                "changed": list(c.changed),
+            }
+            for c in diff.mappings
         ],
     }
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.answers import read_team
-from generator.crosswalk.loader import CATALOGUE_PATH, CROSSWALK_DIR, read_catalogue
+from generator.crosswalk.loader import CATALOGUE_PATH, CROSSWALK_DIR, build_crosswalk, read_catalogue
+from generator.crosswalk.model import Crosswalk
 from generator.frameworks import read_framework
 from generator.fsio import inside
 from generator.model import Framework, Team
@@ -45,49 +46,64 @@ class Listing:
     answers: dict[str, str]
     sizes: dict[str, int]
     read: Callable[[Iterable[str]], dict[str, bytes]]  # paths -> bytes
+    #: the crosswalk's mapping files (``crosswalk/*.yaml`` but the catalogue, which is with the frameworks)
+    mappings: dict[str, str] = field(default_factory=dict)
 
     @property
     def framework_signature(self) -> tuple[tuple[str, str], ...]:
         return tuple(sorted(self.frameworks.items()))
+
+    @property
+    def crosswalk_signature(self) -> tuple[tuple[str, str], ...]:
+        """What inferred answers depend on: the frameworks, the catalogue and every mapping file."""
+        return (*self.framework_signature, *sorted(self.mappings.items()))
 
 
 def list_revision(git: Git, rev: str, sha: str) -> Listing:
     """The files of commit ``sha`` (one ``git ls-tree``); blobs are read later, in one batch."""
     frameworks: dict[str, str] = {}
     answers: dict[str, str] = {}
+    mappings: dict[str, str] = {}
     sizes: dict[str, int] = {}
     for entry in git.tree(sha, (FRAMEWORKS_DIR, ANSWERS_DIR, CROSSWALK_DIR)):
-        if not _is_yaml(entry.path) or (entry.path.startswith(CROSSWALK_DIR + "/") and entry.path != CATALOGUE_PATH):
+        nested = entry.path.startswith(CROSSWALK_DIR + "/") and "/" in entry.path[len(CROSSWALK_DIR) + 1 :]
+        if not _is_yaml(entry.path) or nested:  # the crosswalk is one folder, as `maturity validate` reads it
             continue
-        bucket = answers if entry.path.startswith(ANSWERS_DIR + "/") else frameworks
+        bucket = _bucket(entry.path, frameworks, answers, mappings)
         bucket[entry.path] = entry.sha
         sizes[entry.path] = entry.size
 
     def read(paths: Iterable[str]) -> dict[str, bytes]:
-        by_sha = {(frameworks.get(p) or answers[p]): p for p in paths}
-        blobs = git.blobs(by_sha)
-        out = {}
-        for p in paths:
-            s = frameworks.get(p) or answers[p]
-            if s in blobs:
-                out[p] = blobs[s]
-        return out
+        paths = list(paths)
+        shas = {p: frameworks.get(p) or mappings.get(p) or answers[p] for p in paths}
+        blobs = git.blobs(shas.values())
+        return {p: blobs[s] for p, s in shas.items() if s in blobs}
 
-    return Listing(rev, sha, dict(sorted(frameworks.items())), dict(sorted(answers.items())), sizes, read)
+    return Listing(rev, sha, dict(sorted(frameworks.items())), dict(sorted(answers.items())), sizes, read, mappings)
+
+
+def _bucket(path: str, frameworks: dict[str, str], answers: dict[str, str], mappings: dict[str, str]) -> dict[str, str]:
+    """Where a listed file goes: answers, mappings, or frameworks (the catalogue is read with the frameworks)."""
+    if path.startswith(ANSWERS_DIR + "/"):
+        return answers
+    if path.startswith(CROSSWALK_DIR + "/") and path != CATALOGUE_PATH:
+        return mappings
+    return frameworks
 
 
 def list_worktree(root: Path) -> Listing:
     """The files on disk under ``root``, uncommitted edits and untracked files included."""
     frameworks: dict[str, str] = {}
     answers: dict[str, str] = {}
+    mappings: dict[str, str] = {}
     sizes: dict[str, int] = {}
     data: dict[str, bytes] = {}
-    catalogue = root / CATALOGUE_PATH
-    for folder, bucket in ((FRAMEWORKS_DIR, frameworks), (ANSWERS_DIR, answers), (CROSSWALK_DIR, frameworks)):
+    for folder in (FRAMEWORKS_DIR, ANSWERS_DIR, CROSSWALK_DIR):
         for path in yaml_files(root / folder):
             rel = path.relative_to(root).as_posix()
-            if folder == CROSSWALK_DIR and path != catalogue:
-                continue
+            if folder == CROSSWALK_DIR and path.parent != root / CROSSWALK_DIR:
+                continue  # the crosswalk is one folder, as `maturity validate` reads it
+            bucket = _bucket(rel, frameworks, answers, mappings)
             if not inside(path, root):
                 continue  # a link out of the repository is never read (validate reports it)
             try:
@@ -106,7 +122,7 @@ def list_worktree(root: Path) -> Listing:
     def read(paths: Iterable[str]) -> dict[str, bytes]:
         return {p: data[p] for p in paths if p in data}
 
-    return Listing(WORKTREE, None, frameworks, answers, sizes, read)
+    return Listing(WORKTREE, None, frameworks, answers, sizes, read, mappings)
 
 
 @dataclass
@@ -115,6 +131,7 @@ class ParseCache:
 
     frameworks: dict[tuple[str, str], tuple[Framework | None, tuple[Problem, ...]]] = field(default_factory=dict)
     teams: dict[tuple[str, str, object], tuple[Team | None, tuple[Problem, ...]]] = field(default_factory=dict)
+    crosswalks: dict[object, Crosswalk | None] = field(default_factory=dict)
 
     def framework(self, path: str, sha: str, data: bytes) -> tuple[Framework | None, tuple[Problem, ...]]:
         key = (sha, path)
@@ -156,6 +173,7 @@ class Snapshot:
     team_shas: dict[str, str]  # team id -> blob sha of its answer file
     invalid: set[str]  # answer files that could not be read or parsed
     problems: Problems
+    crosswalk: Crosswalk | None = None  # None when the revision has none (or it has errors)
 
     @property
     def revision(self) -> str:
@@ -199,6 +217,25 @@ def load_catalogue(listing: Listing, problems: Problems) -> Framework | None:
     return catalogue.framework if catalogue is not None else None
 
 
+def load_crosswalk(listing: Listing, frameworks: Mapping[str, Framework], cache: ParseCache) -> Crosswalk | None:
+    """The catalogue and mappings of ``listing`` (parsed once per set of blobs); None when absent or invalid.
+
+    Its problems are ``maturity validate``'s to report; a diff then shows explicit answers only.
+    """
+    if CATALOGUE_PATH not in listing.frameworks:
+        return None
+    key = listing.crosswalk_signature
+    if key not in cache.crosswalks:
+        paths = [CATALOGUE_PATH, *listing.mappings]
+        if any(listing.sizes.get(p, 0) > MAX_FILE_BYTES for p in paths):
+            cache.crosswalks[key] = None
+        else:
+            data = {Path(p): b for p, b in listing.read(paths).items()}
+            maps = [Path(p) for p in listing.mappings]
+            cache.crosswalks[key] = build_crosswalk(Path(CATALOGUE_PATH), maps, frameworks, Problems(), Path.as_posix, data)
+    return cache.crosswalks[key]
+
+
 def load_snapshot(listing: Listing, cache: ParseCache, answer_paths: Iterable[str] | None = None) -> Snapshot:
     """Parse the frameworks and the answer files ``answer_paths`` (default: all) of ``listing``."""
     problems = Problems()
@@ -232,13 +269,18 @@ def load_snapshot(listing: Listing, cache: ParseCache, answer_paths: Iterable[st
             continue
         teams[team.id] = team
         team_shas[team.id] = sha
-    return Snapshot(listing, frameworks, fw_shas, teams, team_shas, invalid, problems)
+    crosswalk = load_crosswalk(listing, frameworks, cache)
+    return Snapshot(listing, frameworks, fw_shas, teams, team_shas, invalid, problems, crosswalk)
 
 
 def load_pair(base: Listing, head: Listing, cache: ParseCache | None = None) -> tuple[Snapshot, Snapshot]:
-    """Both sides, parsing only answer files that differ between them when no framework changed."""
+    """Both sides, parsing only answer files that differ between them when no framework or mapping changed.
+
+    When only the crosswalk's mappings changed every team is read (each file parsed once for both
+    sides), since any team's inferred answers may move.
+    """
     cache = cache or ParseCache()
-    if base.framework_signature == head.framework_signature:
+    if base.crosswalk_signature == head.crosswalk_signature:
         base_files = set(base.answers.items())
         head_files = set(head.answers.items())
         base_paths = [p for p, s in base.answers.items() if (p, s) not in head_files]
