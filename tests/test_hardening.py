@@ -299,6 +299,7 @@ def test_serve_answers_only_local_host_names_and_cleans_up_on_sigterm(repo: Repo
     import urllib.error
     import urllib.request
 
+    repo.team("alpha", "team: alpha\nname: Alpha\nframeworks:\n  demo:\n    answers: {b1: \"yes\"}\n")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -326,6 +327,9 @@ def test_serve_answers_only_local_host_names_and_cleans_up_on_sigterm(repo: Repo
                 assert proc.poll() is None and time.monotonic() < deadline, "the preview did not start"
                 time.sleep(0.3)
         assert get(f"localhost:{port}") == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/search/search_index.json", timeout=5) as resp:  # noqa: S310
+            docs = json.loads(resp.read())["docs"]
+        assert [d["location"] for d in docs if d["location"].startswith("team/")] == ["team/alpha/"]  # the team's page, as built
         assert get("[::1]") == 200
         assert get(f"evil.example:{port}") == 403  # a rebinding attacker's own domain name
         assert get("127.0.0.1.evil.example") == 403

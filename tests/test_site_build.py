@@ -334,12 +334,14 @@ def test_refuses_to_overwrite_a_folder_that_is_not_a_site(repo, tmp_path: Path) 
 
 def test_search_index_leads_from_a_team_entry_to_the_team_page() -> None:
     from generator.model import Team
-    from generator.site import links, search
+    from generator.site import search
 
     team = Team(
         id="vega", name="Vega", group="Search <b>", owners=("@org/vega", "@ann"), description="Ranks & recommends.",
         frameworks={}, path="answers/vega.yaml",
     )  # fmt: skip
+    summary = search.team_summary(team)
+    assert summary == "Group: Search &lt;b&gt; · Owners: @org/vega, @ann · Team id: vega · Ranks &amp; recommends."
     index = {
         "config": {"lang": ["en"]},
         "docs": [
@@ -348,13 +350,41 @@ def test_search_index_leads_from_a_team_entry_to_the_team_page() -> None:
             {"location": "teams/#team-other", "title": "Other", "text": "x"},
         ],
     }
-    out = search.retarget(index, [team], links.Urls(directory_urls=True))
-    assert out["config"] == {"lang": ["en"]} and out["docs"][0] == index["docs"][0] and out["docs"][2] == index["docs"][2]
-    assert out["docs"][1] == {
-        "location": "team/vega/",
-        "title": "Vega",
-        "text": "Group: Search &lt;b&gt; · Owners: @org/vega, @ann · Team id: vega · Ranks &amp; recommends.",
-    }
-    offline = {"docs": [{"location": "teams.html#team-vega", "title": "Vega", "text": ""}]}  # pages as name.html
-    flat = search.retarget(offline, [team], links.Urls(False))
-    assert flat["docs"][0]["location"] == "team/vega.html"
+    entries = [
+        search.Entry("team/vega/", "Vega page", "Group: Search", "teams/#team-vega"),
+        search.Entry("team/lyra/", "Lyra", "Group: Risk", "teams/#team-lyra"),  # not listed one by one: added
+    ]
+    out = search.retarget(index, entries)
+    assert out["config"] == {"lang": ["en"]}
+    assert out["docs"] == [
+        index["docs"][0],
+        {"location": "team/vega/", "title": "Vega", "text": "Group: Search"},  # in place of the Teams entry, its title kept
+        index["docs"][2],
+        {"location": "team/lyra/", "title": "Lyra", "text": "Group: Risk"},
+    ]
+
+
+def _team_entries(site: Path) -> list[dict[str, str]]:
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    return [d for d in docs if d["location"].startswith("team/")]
+
+
+def test_a_plain_mkdocs_build_gives_the_same_search_entries(repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The generated pages, built by MkDocs' own command line with the plugin listed, lead search to the team pages."""
+    import subprocess
+    import sys
+
+    write_teams(repo)
+    site, docs = tmp_path / "site", tmp_path / "docs"
+    build_site(repo.root, site, docs, workbooks=False, history=False, today=TODAY)
+    config = tmp_path / "plain.yml"
+    config.write_text(
+        f"site_name: Plain\ndocs_dir: {docs}\nsite_dir: {tmp_path / 'plain'}\ntheme: {{name: material}}\n"
+        "plugins: [search, maturity]\nnot_in_nav: |\n  /team/\n  /group/\n",
+        encoding="utf-8",
+    )
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], check=True, capture_output=True)
+    built = _team_entries(site)
+    assert [d["location"] for d in built] == ["team/alpha/", "team/beta/"]
+    assert built[0]["text"] == "Group: Payments · Owners: @org/alpha · Team id: alpha · Scores card payments."
+    assert _team_entries(tmp_path / "plain") == built

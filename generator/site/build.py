@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from generator.fsio import remove_stale, temp_dir, world_readable
 from generator.problems import MaturityError, Problems, print_warnings
 from generator.project import Project, find_root, load_valid_project
-from generator.site import links, pages, render, search
+from generator.site import links, pages, render
 from generator.site.mkdocs_config import ConfigSource, config_source
 from generator.site.stash import StashPlugin
 
@@ -343,7 +343,6 @@ def build_site(
                 mkdocs_build(cfg)
             except MkDocsException as exc:
                 raise MaturityError(f"site not built: MkDocs failed: {exc.format_message()}") from None
-        search.retarget_site_index(staging, org.teams, org.urls)
         timings["mkdocs"] = time.perf_counter() - t
         t = time.perf_counter()
         _refuse_script_in_pages(staging)

@@ -52,12 +52,17 @@ def _with_override_dir(theme: Any) -> Any:
     return theme
 
 
-def _with_offline(plugins: Any) -> Any:
+#: The tool's MkDocs plugin (generator/site/search.py): every build lists it.
+PLUGIN = "maturity"
+
+
+def _with_plugin(plugins: Any, name: str) -> Any:
+    """``plugins`` (a list or a mapping, as in mkdocs.yml) with ``name`` added when it is missing."""
     if isinstance(plugins, dict):
-        return plugins if "offline" in plugins else {**plugins, "offline": {}}
+        return plugins if name in plugins else {**plugins, name: {}}
     listed = list(plugins or [])
     names = [next(iter(p)) if isinstance(p, dict) else p for p in listed]
-    return listed if "offline" in names else [*listed, "offline"]
+    return listed if name in names else [*listed, name]
 
 
 def config_source(root: Path, *, offline: bool = False) -> ConfigSource:
@@ -72,9 +77,10 @@ def config_source(root: Path, *, offline: bool = False) -> ConfigSource:
     else:
         config, path, overrides = defaults, defaults_path, {}
     overrides["theme"] = _with_override_dir(config.get("theme", defaults["theme"]))
+    overrides["plugins"] = _with_plugin(config.get("plugins", defaults.get("plugins", ["search"])), PLUGIN)
     if offline:
         overrides["use_directory_urls"] = False
-        overrides["plugins"] = _with_offline(config.get("plugins", defaults.get("plugins", ["search"])))
+        overrides["plugins"] = _with_plugin(overrides["plugins"], "offline")
         extra = dict(config.get("extra") or {})
         extra["polyfills"] = [*extra.get("polyfills", []), WORKER_SHIM]
         overrides["extra"] = extra

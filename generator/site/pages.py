@@ -21,7 +21,7 @@ from generator.model import Framework, Team
 from generator.project import Project
 from generator.rules import RULES
 from generator.scoring import FrameworkScore
-from generator.site import charts, links
+from generator.site import charts, links, search
 from generator.site.escape import html_text, safe_url
 
 #: Blockers listed in full on a team page; the rest go behind a "more" fold.
@@ -544,6 +544,7 @@ def team_context(org: Org, team: Team) -> dict[str, Any]:
         "max_age": age_text(org.project.settings.max_age_days),
         "stale_count": sum(len(f.stale) for f in org.fresh[team.id].values()),
         "owners": ", ".join(team.owners),
+        "search_text": search.team_summary(team),
         "overview": overview,
         "sections": sections,
         "edit_url": opts.repo_file_url(team.path, edit=True),
