@@ -9,10 +9,13 @@ from types import MappingProxyType
 from yaml.nodes import Node
 
 from generator.model import (
+    ATTRIBUTE_TYPES,
     DEFAULT_SCALE,
     ITEM_ID,
     RUBRIC,
     STATEMENT,
+    Attribute,
+    AttributeValue,
     Choice,
     Citation,
     Framework,
@@ -40,6 +43,7 @@ FRAMEWORK_KEYS = (
     "sources",
     "scale",
     "scales",
+    "attributes",
     "levels",
     "scoring",
     "sections",
@@ -48,6 +52,9 @@ SOURCE_KEYS = ("id", "title", "author", "publisher", "date", "url", "note")
 SCALE_KEYS = ("value", "label", "score", "na", "meets", "description")
 LEVEL_KEYS = ("level", "name", "description", "source", "cite")
 SECTION_KEYS = ("id", "title", "description", "level", "levels", "weight", "scale", "sections", "statements")
+ATTRIBUTE_KEYS = ("type", "label", "values", "min", "max")
+#: Workbook column headers an attribute's label may not take (import finds columns by header).
+RESERVED_LABELS = ("section", "id", "level", "statement", "guidance", "answer", "note", "evidence", "assessed")
 STATEMENT_KEYS = (
     "id",
     "kind",
@@ -63,9 +70,16 @@ STATEMENT_KEYS = (
     "cite",
     "parts",
     "choices",
+    "attributes",
 )
 PART_KEYS = ("id", "text")
 CHOICE_KEYS = ("level", "text", "description", "examples", "source", "cite")
+
+
+def _range(spec: Attribute) -> str:
+    lo = "" if spec.minimum is None else f"{spec.minimum:g}"
+    hi = "" if spec.maximum is None else f"{spec.maximum:g}"
+    return f"{lo}..{hi}"
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,7 @@ class _FrameworkReader(Reader):
         self.statement_cols: dict[str, int] = {}
         self.section_lines: dict[str, int] = {}
         self.scale_names: tuple[str, ...] = ()
+        self.attribute_specs: dict[str, Attribute] = {}
 
     def ident(self, node: Node, what: str) -> str:
         value = self.text(node, what)
@@ -129,6 +144,7 @@ class _FrameworkReader(Reader):
         scale = self.scale(keys["scale"][1]) if "scale" in keys else DEFAULT_SCALE
         scales = self.named_scales(keys["scales"][1]) if "scales" in keys else {}
         self.scale_names = tuple(scales)
+        self.attribute_specs = self.attribute_declarations(keys["attributes"][1]) if "attributes" in keys else {}
         levels = self.levels(keys["levels"][1]) if "levels" in keys else ()
         rules = self.rules(keys["scoring"][1])
         sections = tuple(self.each(self.sequence(keys["sections"][1], "sections"), lambda n: self.section(n, None, Inherited())))
@@ -148,6 +164,7 @@ class _FrameworkReader(Reader):
                 sections,
                 self.path,
                 MappingProxyType(scales),
+                attributes=MappingProxyType(self.attribute_specs),
             )
         )
         if not self.problems:  # checks across the file only make sense on a well-formed one
@@ -164,6 +181,82 @@ class _FrameworkReader(Reader):
         if not ITEM_ID.match(values["id"]):
             self.error(keys["id"][1], f"source id `{values['id']}` must be a simple id (letters, digits, `.-_`)")
         return Source(**values)
+
+    def attribute_declarations(self, node: Node) -> dict[str, Attribute]:
+        """``attributes``: name -> {type, label, values, min, max}."""
+        out: dict[str, Attribute] = {}
+        labels: dict[str, str] = {}
+        for name, (key_node, value_node) in self.mapping(node, "attributes").items():
+            if not ITEM_ID.match(name):
+                self.error(key_node, f"attribute name `{name}` must be letters, digits, `.`, `-` or `_` (at most 64, no spaces)")
+                continue
+            keys = self.mapping(value_node, f"attribute `{name}`", ATTRIBUTE_KEYS, ("type",))
+            if "type" not in keys:
+                continue
+            kind = self.text(keys["type"][1], "type")
+            if kind not in ATTRIBUTE_TYPES:
+                self.error(keys["type"][1], f"attribute type must be one of {', '.join(ATTRIBUTE_TYPES)}, got `{kind}`")
+                continue
+            label = self.text(keys["label"][1], "label") if "label" in keys else name.replace("_", " ").capitalize()
+            if label.strip().lower() in RESERVED_LABELS or label.strip().lower() in labels:
+                where = keys["label"][1] if "label" in keys else key_node
+                self.error(where, f"attribute `{name}` needs a label of its own: `{label}` is a workbook column already")
+                continue
+            labels[label.strip().lower()] = name
+            values = self.text_list(keys["values"][1], "values") if "values" in keys else ()
+            lo = self.number(keys["min"][1], "min") if "min" in keys else None
+            hi = self.number(keys["max"][1], "max") if "max" in keys else None
+            for key in ("values",) if kind == "number" else ("min", "max"):
+                if key in keys:
+                    self.error(keys[key][0], f"`{key}` does not apply to a `{kind}` attribute")
+            out[name] = Attribute(name, kind, label, tuple(values), lo, hi)
+        return out
+
+    def attribute_values(self, node: Node, stid: str) -> tuple[tuple[str, AttributeValue], ...]:
+        """A statement's ``attributes``: each declared, each of its declared type and range."""
+        out: list[tuple[str, AttributeValue]] = []
+        declared = tuple(self.attribute_specs)
+        for name, (key_node, value_node) in self.mapping(node, "attributes").items():
+            spec = self.attribute_specs.get(name)
+            if spec is None:
+                known = ", ".join(f"`{n}`" for n in declared) or "none"
+                self.error(
+                    key_node,
+                    f"`{stid}` has attribute `{name}`, which `attributes` does not declare"
+                    f"{suggest(name, declared)}; declared: {known}",
+                )
+                continue
+            try:
+                value: AttributeValue
+                if spec.type == "number":
+                    value = self.number(value_node, f"attribute `{name}`")
+                    if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
+                        self.error(
+                            value_node,
+                            f"attribute `{name}` of `{stid}` is {value:g}, outside its range {_range(spec)}",
+                        )
+                        continue
+                elif spec.type == "tags":
+                    value = (
+                        self.text_list(value_node, f"attribute `{name}`")
+                        if isinstance(value_node.value, list)
+                        else (self.text(value_node, f"attribute `{name}`"),)
+                    )
+                else:
+                    value = self.text(value_node, f"attribute `{name}`")
+            except Invalid:
+                continue
+            given = value if isinstance(value, tuple) else (value,) if isinstance(value, str) else ()
+            wrong = [v for v in given if spec.values and v not in spec.values]
+            if wrong:
+                self.error(
+                    value_node,
+                    f"attribute `{name}` of `{stid}` may be {', '.join(spec.values)}; "
+                    f"got `{wrong[0]}`{suggest(wrong[0], spec.values)}",
+                )
+                continue
+            out.append((name, value))
+        return tuple(out)
 
     def named_scales(self, node: Node) -> dict[str, Scale]:
         scales: dict[str, Scale] = {}
@@ -363,6 +456,7 @@ class _FrameworkReader(Reader):
         scale = "" if kind == RUBRIC else own.scale
         title = self.text(keys["title"][1], "statement title") if "title" in keys else ""
         depends_on = self.text_list(keys["depends_on"][1], "depends_on") if "depends_on" in keys else ()
+        attributes = self.attribute_values(keys["attributes"][1], stid) if "attributes" in keys else ()
         aliases: tuple[str, ...] = ()
         if "aliases" in keys:
             aliases = tuple(self.each(self.sequence(keys["aliases"][1], "aliases"), lambda n: self.ident(n, "alias")))
@@ -383,6 +477,7 @@ class _FrameworkReader(Reader):
             aliases,
             depends_on,
             title,
+            attributes,
         )
 
     def part(self, node: Node) -> Part:

@@ -109,6 +109,35 @@ class Level:
     citation: Citation | None = None
 
 
+#: A statement's value of a typed attribute: a number, a text, or tags.
+AttributeValue = float | str | tuple[str, ...]
+ATTRIBUTE_TYPES = ("number", "text", "tags")
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A typed attribute a framework declares (``attributes:``) and its statements may carry."""
+
+    name: str
+    type: str  # one of ATTRIBUTE_TYPES
+    label: str
+    values: tuple[str, ...] = ()  # text and tags: the allowed values (empty: any)
+    minimum: float | None = None  # number: the allowed range
+    maximum: float | None = None
+
+    def display(self, value: AttributeValue) -> str:
+        """A value as text: ``3``, ``high``, ``sbom, signing``."""
+        if isinstance(value, tuple):
+            return ", ".join(value)
+        if isinstance(value, float):
+            return f"{value:g}"
+        return value
+
+    def options(self, value: AttributeValue) -> tuple[str, ...]:
+        """What a filter matches a value on: each tag, or the value as text."""
+        return value if isinstance(value, tuple) else (self.display(value),)
+
+
 @dataclass(frozen=True)
 class Part:
     """A sub-item listed under a statement (answered with the statement as a whole)."""
@@ -146,6 +175,7 @@ class Statement:
     aliases: tuple[str, ...] = ()  # ids this statement had in earlier versions (answers under them still count)
     depends_on: tuple[str, ...] = ()  # statements that should be met before this one
     title: str = ""  # a short name shown before the text
+    attributes: tuple[tuple[str, AttributeValue], ...] = ()  # (name, value) of declared attributes, in file order
 
     @property
     def is_rubric(self) -> bool:
@@ -211,6 +241,7 @@ class Framework:
     #: old id -> the live statement id that replaces it (from the statements' ``aliases``)
     renamed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), compare=False)
     sections_by_id: Mapping[str, Section] = field(default_factory=lambda: MappingProxyType({}), compare=False)
+    attributes: Mapping[str, Attribute] = field(default_factory=lambda: MappingProxyType({}))
 
     def scale_of(self, statement: Statement) -> Scale:
         """The answer scale a statement is answered on (its named scale, else the default)."""

@@ -137,7 +137,10 @@ def test_framework_page_shows_dependencies(tmp_path: Path) -> None:
     page = (pages_of(SHAPES, tmp_path / "docs") / "framework" / "activities.md").read_text()
     assert "depends on <code>release&#45;canary</code>" in page or "depends on <code>release-canary</code>" in page
     # A statement's title is its heading (the anchor search lands on); its text follows.
-    heading = '<h5 class="mc-statement" id="st-sign-artifacts"><span class="mc-id">sign-artifacts</span> Signed artifacts</h5>'
+    heading = (
+        '<h5 class="mc-statement" id="st-sign-artifacts" data-mc-a0="|3|" data-mc-a1="|4|" data-mc-a2="|supply-chain|safety|">'
+        '<span class="mc-id">sign-artifacts</span> Signed artifacts</h5>'
+    )
     assert heading in page
     assert '<div class="mc-md mc-statement-text">\n<p>Artifacts are signed when they are built.</p>' in page
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Mapping
 
 import markdown
 import nh3
@@ -120,18 +121,20 @@ def md_block(text: str, cls: str = "", lead: str = "") -> Markup:
     return Markup(md_block_html(body, cls))
 
 
-def md_heading(text: str, level: int, anchor: str, lead: str = "") -> Markup:
+def md_heading(text: str, level: int, anchor: str, lead: str = "", data: Mapping[str, str] | None = None) -> Markup:
     """Framework Markdown as a heading with an anchor (a statement: search finds it and links to it).
 
     The first paragraph, sanitised like :func:`md_block`, is the heading's text (``lead`` before it, as an
-    id); any further blocks follow it as an ``md_block``. ``level`` is clamped to 1..6.
+    id); any further blocks follow it as an ``md_block``. ``level`` is clamped to 1..6. ``data`` becomes
+    ``data-mc-*`` attributes of the heading (keys are the tool's own, values escaped).
     """
     body = framework_html(text)
     first, rest = (body[3 : body.index("</p>")], body[body.index("</p>") + 4 :]) if body.startswith("<p>") else ("", body)
     span = f'<span class="mc-id">{html.escape(str(lead), quote=True)}</span> ' if lead else ""
     tag = f"h{min(6, max(1, level))}"
     ident = html.escape(re.sub(r"[^A-Za-z0-9._-]", "-", str(anchor)), quote=True)
-    heading = f'\n<{tag} class="mc-statement" id="{ident}">{span}{" ".join(first.split())}</{tag}>\n'
+    extra = "".join(f' data-mc-{html.escape(k, quote=True)}="{html.escape(v, quote=True)}"' for k, v in (data or {}).items())
+    heading = f'\n<{tag} class="mc-statement" id="{ident}"{extra}>{span}{" ".join(first.split())}</{tag}>\n'
     return Markup(heading + (md_block_html(rest.strip()) if rest.strip() else ""))
 
 

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from generator.crosswalk.infer import Inferred
 from generator.crosswalk.views import TeamView, team_views
 from generator.freshness import Freshness, age_text, freshness, last_reviewed
-from generator.model import Framework, Team
+from generator.model import Framework, Statement, Team
 from generator.project import Project
 from generator.rules import RULES
 from generator.scoring import FrameworkScore
@@ -258,6 +258,8 @@ def framework_context(org: Org, fw: Framework) -> dict[str, Any]:
                 "cite": citation_text(fw, st.citation),
                 "level": level_label(fw, st.level) if st.level is not None and fw.levels else "",
                 "rich": any(c.description or c.examples for c in st.choices),
+                "attributes": [(fw.attributes[name].label, fw.attributes[name].display(v)) for name, v in st.attributes],
+                "data": _filter_data(fw, st),
                 "choices": [
                     {"choice": c, "level": fw.level_name_in(st, c.level), "cite": citation_text(fw, c.citation)}
                     for c in st.choices
@@ -268,6 +270,7 @@ def framework_context(org: Org, fw: Framework) -> dict[str, Any]:
         sections.append({"section": sec, "heading": "#" * min(6, sec.depth + 3), "statements": statements})
     return {
         "fw": fw,
+        "filters": _filters(fw),
         "sources": sources,
         "rules": [{"rule": r, "text": RULES[r.kind].describe(r)} for r in fw.rules],
         "levels": [{"level": lv, "cite": citation_text(fw, lv.citation)} for lv in fw.levels],
@@ -279,6 +282,22 @@ def framework_context(org: Org, fw: Framework) -> dict[str, Any]:
         "blank_workbook": org.urls.href(links.blank_workbook(fw.id), page) if org.options.downloads else None,
         "statement_count": len(fw.statements),
     }
+
+
+def _filter_data(fw: Framework, st: Statement) -> dict[str, str]:
+    """A statement heading's ``data-mc-a<i>`` values: ``|tag|tag|`` per declared attribute it carries."""
+    order = list(fw.attributes)
+    return {f"a{order.index(name)}": "|" + "|".join(fw.attributes[name].options(v)) + "|" for name, v in st.attributes}
+
+
+def _filters(fw: Framework) -> list[dict[str, Any]]:
+    """One filter per declared attribute: its label and the values statements carry (numbers in order)."""
+    out = []
+    for i, (name, spec) in enumerate(fw.attributes.items()):
+        seen = {o: v for st in fw.statements for n, v in st.attributes if n == name for o in spec.options(v)}
+        keys = sorted(seen, key=lambda o: (float(o), o) if spec.type == "number" else (0.0, o.lower()))
+        out.append({"key": f"a{i}", "label": spec.label, "options": keys})
+    return [f for f in out if f["options"]]
 
 
 def distribution_chart(fw: Framework, dist: Sequence[Bucket]) -> Markup:

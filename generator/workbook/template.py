@@ -48,6 +48,12 @@ WIDTHS = {
 }
 
 
+#: Width of each attribute column (they come after the fixed columns; the page is fitted to the width).
+ATTRIBUTE_WIDTH = 12
+#: The columns a person fills in; everything else on a framework sheet is locked.
+INPUT_COLUMNS = (L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE)
+
+
 @dataclass(frozen=True)
 class SheetLayout:
     """Where one framework's sheet keeps what import and export need."""
@@ -128,6 +134,8 @@ def _columns(framework: Framework) -> list[str]:
     if any(RULES[r.kind].level_column for r in framework.rules):
         cols.append(L.H_LEVEL)
     cols += [L.H_STATEMENT, L.H_GUIDANCE, L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE, L.H_ASSESSED]
+    # Read-only columns of the statements' attributes, last, so people can filter on them (import ignores them).
+    cols += [spec.label for spec in framework.attributes.values()]
     return cols
 
 
@@ -148,7 +156,7 @@ def build_framework_sheet(
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.alignment = WRAP_TOP
-        ws.column_dimensions[get_column_letter(i)].width = WIDTHS[h]
+        ws.column_dimensions[get_column_letter(i)].width = WIDTHS.get(h, ATTRIBUTE_WIDTH)
     owner = _section_of(framework)
     rows: dict[str, int] = {}
     scale_dvs: dict[str, DataValidation] = {}  # one dropdown per scale, shared by its rows
@@ -157,13 +165,16 @@ def build_framework_sheet(
     for r, st in enumerate(framework.statements, start=2):
         rows[st.id] = r
         sec = owner[st.id]
-        values = {
+        values: dict[str, str | float] = {
             L.H_SECTION: L.clean_text(f"{sec.id} {sec.title}"),
             L.H_ID: st.id,
             L.H_LEVEL: "" if st.level is None else st.level,
             L.H_STATEMENT: _statement_text(st),
             L.H_GUIDANCE: _guidance_text(st),
         }
+        for name, value in st.attributes:
+            spec = framework.attributes[name]
+            values[spec.label] = value if isinstance(value, float) else L.clean_text(spec.display(value))
         for i, h in enumerate(headers, start=1):
             if h in values:
                 value = values[h]
@@ -176,7 +187,7 @@ def build_framework_sheet(
                 cell._style = copy(column_style[i])
                 continue
             cell.alignment = WRAP_TOP
-            if h not in values and h != L.H_ASSESSED:  # answer, note, evidence: the cells people fill in
+            if h in INPUT_COLUMNS:  # the cells people fill in
                 cell.protection = UNLOCKED
                 cell.fill = INPUT_FILL
             column_style[i] = copy(cell._style)
@@ -214,7 +225,9 @@ def build_framework_sheet(
                 )
                 ws.add_data_validation(scale_dvs[key])
         ws.row_dimensions[r].height = L.row_height(
-            (str(values[h]), WIDTHS[h]) for h in headers if h in values and h not in (L.H_SECTION, L.H_ID, L.H_LEVEL)
+            (str(values[h]), WIDTHS.get(h, ATTRIBUTE_WIDTH))
+            for h in headers
+            if h in values and h not in (L.H_SECTION, L.H_ID, L.H_LEVEL)
         )
     for key, cells in scale_cells.items():  # one range per dropdown, set once (adding cells one by one is quadratic)
         scale_dvs[key].sqref = MultiCellRange(" ".join(cells))
