@@ -170,3 +170,23 @@ def test_a_statement_title_leads_its_text_in_the_workbook_and_on_the_team_page(
     assert row[header.index("Statement")] == "Signed artifacts: Artifacts are signed when they are built."
     page = (pages_of(root, tmp_path / "docs") / "team" / "team-d.md").read_text()
     assert "<td>sign-artifacts</td><td>Signed artifacts: Artifacts are signed when they are built.</td>" in page
+
+
+def test_import_edits_an_answer_written_under_an_old_id_where_it_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from shapes import fill
+
+    root = shapes_repo(tmp_path)
+    book, filled = tmp_path / "d.xlsx", tmp_path / "filled.xlsx"
+    assert run(capsys, root, "export", "-t", "team-d", "-o", str(book))[0] == 0
+    fill(book, filled, "activities", {"sign-artifacts": "No"})
+    code, out, err = run(capsys, root, "import", str(filled))
+    assert code == 0, err
+    assert "team-d / activities / sign-artifacts: yes -> no" in out
+    text = (root / "answers" / "team-d.yaml").read_text()
+    # The answer under the version-1 id is changed in place, its comments kept; no second answer appears.
+    edited = '      # signing was set up in March\n      artifact-signing:\n        answer: "no"   # written against version 1\n'
+    assert edited in text
+    assert "sign-artifacts" not in text
+    team = load(root).team("team-d")
+    assert team is not None
+    assert score(load(root).frameworks["activities"], team.frameworks["activities"]).result("sign-artifacts").status == "no"

@@ -151,3 +151,26 @@ def test_bad_level_declarations_are_refused_with_their_location(
     assert message in err
     assert err.split(f"frameworks/{path}.yaml:")[1].split(":")[0].isdigit()
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+def test_diff_shows_the_profile_and_a_fallen_aspect_is_a_regression(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from test_review_support import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("frameworks/platform.yaml", (SHAPES / "frameworks" / "platform.yaml").read_text())
+    answers = (SHAPES / "answers" / "team-e.yaml").read_text()
+    repo.write("answers/team-e.yaml", answers)
+    repo.commit("first assessment")
+    repo.write("answers/team-e.yaml", answers.replace("uptake: 1", "uptake: 2").replace("running: 4", "running: 3"))
+    repo.commit("uptake up, running down")
+    code, out, err = run(capsys, repo.root, "diff", "HEAD~1", "HEAD", "--format", "markdown", "--fail-on-regression")
+    assert code == 1, err  # running fell from 4 to 3: a regression although uptake rose
+    escaped = PROFILE.replace("-", "\\-")  # Markdown: a dash is escaped in a table cell
+    assert f"| = regression | Team E `team-e` | Platform capabilities | {escaped} | Profile 2 · 2 · 3 · 3 · \\- |" in out
+    repo.write("answers/team-e.yaml", answers + "      feedback: 1\n")
+    repo.commit("feedback rated")
+    code, out, err = run(capsys, repo.root, "diff", "HEAD~2", "HEAD", "--format", "markdown", "--fail-on-regression")
+    assert code == 0, err  # an aspect newly rated, none fell: up
+    assert f"| ▲ | Team E `team-e` | Platform capabilities | {escaped} | Profile 2 · 1 · 3 · 4 · 1 |" in out

@@ -81,3 +81,21 @@ def test_pages_read_the_bands(tmp_path: Path) -> None:
     team = (docs / "team" / "team-b.md").read_text()
     assert "<h3>Final score: 1.00 / 3</h3>" in team
     assert 'Data tests</th><td class="hm hm-4">2.50 / 3</td>' in team
+
+
+def test_diff_shows_the_declared_score_beside_the_level(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from test_review_support import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("frameworks/readiness.yaml", (SHAPES / "frameworks" / "readiness.yaml").read_text())
+    answers = (SHAPES / "answers" / "team-b.yaml").read_text()
+    repo.write("answers/team-b.yaml", answers)
+    repo.commit("first assessment")
+    repo.write("answers/team-b.yaml", answers.replace("infra-3: n/a", "infra-3: automated"))
+    repo.commit("rollbacks rehearsed")
+    code, out, err = run(capsys, repo.root, "diff", "HEAD~1", "HEAD", "--format", "markdown")
+    assert code == 0, err
+    # Before: weakest section infra 0.5 + 0.5 = 1 -> level 2; 8.5 of 11 points = 77%.
+    # After: infra 0.5 + 0.5 + 1 = 2, model 2 -> weakest 2 -> level 4; 9.5 of 12 = 79%.
+    before, after = "Level 2 · 77% · Final score 1.00 / 3", "Level 4 · 79% · Final score 2.00 / 3"
+    assert f"| ▲ | Team B `team-b` | Service readiness tests | {before} | {after} |" in out

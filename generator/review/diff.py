@@ -50,6 +50,10 @@ class Standing:
     required: tuple[RequiredStatus, ...]
     target: str | None = None
     target_met: bool | None = None
+    #: declared aggregated scores: (name, text, ratio of the maximum) each, e.g. ("Final score", "1.50 / 3", 0.5)
+    scores: tuple[tuple[str, str, float | None], ...] = ()
+    #: a profile (no overall level): (dimension title, level) each, in page order
+    profile: tuple[tuple[str, int | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,7 +194,29 @@ def standing(framework: Framework, answers: FrameworkAnswers) -> Standing:
         required=tuple(RequiredStatus(r.name, r.met, r.met_count, r.total) for r in fs.required),
         target=str(fs.target) if fs.target is not None else None,
         target_met=fs.target_met,
+        scores=tuple((a.name, a.text(a.overall), a.ratio(a.overall)) for a in fs.aggregates),
+        profile=tuple((d.section.title, d.level) for d in fs.dimensions) if not framework.has_overall_level else (),
     )
+
+
+def _profile_fell(before: Standing, after: Standing) -> bool:
+    """Some dimension of a profile is at a lower level (or none) now."""
+    now = dict(after.profile)
+    for title, lv in before.profile:
+        later = now.get(title)
+        if lv is not None and (later is None or later < lv):
+            return True
+    return False
+
+
+def _profile_direction(before: Standing, after: Standing) -> int:
+    """A profile moved up when no dimension fell and one rose; down when none rose and one fell; else same."""
+    pairs = list(zip((lv for _, lv in before.profile), (lv for _, lv in after.profile), strict=False))
+    rose = any((a if a is not None else -1) > (b if b is not None else -1) for b, a in pairs)
+    fell = any((a if a is not None else -1) < (b if b is not None else -1) for b, a in pairs)
+    if rose != fell:
+        return UP if rose else DOWN
+    return SAME
 
 
 def direction(before: Standing | None, after: Standing | None) -> int:
@@ -205,10 +231,16 @@ def direction(before: Standing | None, after: Standing | None) -> int:
     la = -1 if after.level is None else after.level
     if lb != la:
         return UP if la > lb else DOWN
+    if before.profile and after.profile and (moved := _profile_direction(before, after)) != SAME:
+        return moved
     mb = sum(r.met for r in before.required)
     ma = sum(r.met for r in after.required)
     if mb != ma:
         return UP if ma > mb else DOWN
+    if before.scores and after.scores:  # the first declared aggregated score
+        rb, ra = before.scores[0][2] or 0.0, after.scores[0][2] or 0.0
+        if abs(ra - rb) > 1e-9:
+            return UP if ra > rb else DOWN
     pb = before.percent or 0.0
     pa = after.percent or 0.0
     if abs(pa - pb) >= 0.05:
@@ -222,6 +254,8 @@ def is_regression(before: Standing | None, after: Standing | None, max_drop: flo
     if before is None:
         return False
     if before.level is not None and (after is None or after.level is None or after.level < before.level):
+        return True
+    if before.profile and (after is None or _profile_fell(before, after)):
         return True
     if max_drop is not None and before.percent is not None:
         after_pct = after.percent if after is not None and after.percent is not None else 0.0

@@ -110,6 +110,9 @@ def standing_text(st: Standing | None, esc: Any = escape) -> str:
         if i == 0 and figure == "required":
             continue
         parts.append(f"{esc(req.name)} {'✓' if req.met else f'{req.met_count}/{req.total}'}")
+    for name, text, _ in st.scores:  # aggregated scores the headline does not already show
+        if text != st.headline:
+            parts.append(f"{esc(name)} {esc(text)}")
     return " · ".join(parts)
 
 
@@ -484,6 +487,8 @@ def _standing_json(st: Standing | None) -> dict[str, Any] | None:
         "required": [{"name": r.name, "met": r.met, "met_count": r.met_count, "total": r.total} for r in st.required],
         "target": st.target,
         "target_met": st.target_met,
+        "scores": [{"name": n, "text": t, "ratio": r} for n, t, r in st.scores],
+        "profile": [{"section": title, "level": lv} for title, lv in st.profile],
     }
 
 

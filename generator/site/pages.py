@@ -100,6 +100,8 @@ def level_label(fw: Framework, number: int | None) -> str:
 
 def level_text(fw: Framework, sc: FrameworkScore) -> str:
     """The team's level in words; without a level, what its levelled rule calls that (e.g. "below level 1")."""
+    if fw.has_levels and not fw.has_overall_level:  # a profile: a level per dimension, none overall
+        return sc.headline.text
     if sc.level is not None or not any(r.assessed for r in sc.results):
         return level_label(fw, sc.level)
     levelled = next((RULES[r.kind] for r in fw.rules if r.levelled), None)

@@ -361,7 +361,8 @@ def _plan_team(project: Project, target: _Target, create: bool, notes: list[str]
         schema_line = resources.schema_comment(project.root, "answers", path.parent)
         new_text = new_team_text(target.team, target.name, edits, order, schema_line)
     else:
-        new_text = edit_answers(old_text, edits, order, same_value, display)
+        renamed = {fid: project.frameworks[fid].renamed for fid in edits}
+        new_text = edit_answers(old_text, edits, order, same_value, display, renamed)
     bom = b"\xef\xbb\xbf" if old_bytes is not None and old_bytes.startswith(b"\xef\xbb\xbf") else b""
     new_bytes = bom + new_text.encode("utf-8")
     after, warnings = _verify(project, team, target.team, path, display, new_bytes, edits)

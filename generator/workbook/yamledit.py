@@ -216,12 +216,15 @@ def edit_answers(
     order: Mapping[str, Sequence[str]],
     same_value: Callable[[str, str, str, str], bool],
     display: str = "answer file",
+    renamed: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
     """Return ``text`` with the answers in ``edits`` (framework -> statement -> entry) written in.
 
     ``order`` gives each framework's statement ids in framework order (where new answers
     go); ``same_value(framework, statement, written, value)`` says whether the text
     already written means ``value`` (so an unchanged answer is not rewritten).
+    ``renamed`` (framework -> old id -> live id): an answer written under a statement's old id
+    is edited where it is, under that id (``maturity migrate`` renames ids), never doubled.
     """
     problems = Problems()
     root = compose(text, display, problems)
@@ -239,7 +242,7 @@ def edit_answers(
         if fw_node is None:
             pending_new.append((fid, entries))
             continue
-        _edit_framework(ed, fid, fw_node[0], fw_node[1], entries, order[fid], same_value)
+        _edit_framework(ed, fid, fw_node[0], fw_node[1], entries, order[fid], same_value, (renamed or {}).get(fid, {}))
     if pending_new:
         _add_frameworks(ed, root, fw_pair, pending_new, order)
     return ed.result()
@@ -329,6 +332,7 @@ def _edit_framework(
     entries: Mapping[str, Entry],
     order: Sequence[str],
     same_value: Callable[[str, str, str, str], bool],
+    renamed: Mapping[str, str],
 ) -> None:
     step = ed.step
     if isinstance(node, MappingNode) and node.flow_style:
@@ -336,7 +340,7 @@ def _edit_framework(
         if answers is None:
             _flow_append(ed, node, "answers: " + _answers_flow(entries, order))
             return
-        _edit_answers_node(ed, fid, answers[0], answers[1], entries, order, same_value)
+        _edit_answers_node(ed, fid, answers[0], answers[1], entries, order, same_value, renamed)
         return
     if not isinstance(node, MappingNode) or not node.value:  # `fid:` with nothing under it
         _clear_null(ed, node)
@@ -347,7 +351,7 @@ def _edit_framework(
         block = _answers_block(entries, order, node.value[0][0].start_mark.column, step)
         ed.insert_lines(ed.next_line(ed.end_of(*node.value[-1])), block)
         return
-    _edit_answers_node(ed, fid, pairs["answers"][0], pairs["answers"][1], entries, order, same_value)
+    _edit_answers_node(ed, fid, pairs["answers"][0], pairs["answers"][1], entries, order, same_value, renamed)
 
 
 def _edit_answers_node(
@@ -358,6 +362,7 @@ def _edit_answers_node(
     entries: Mapping[str, Entry],
     order: Sequence[str],
     same_value: Callable[[str, str, str, str], bool],
+    renamed: Mapping[str, str] | None = None,
 ) -> None:
     step = ed.step
     if not isinstance(node, MappingNode) or (node.flow_style and not node.value):
@@ -371,6 +376,9 @@ def _edit_answers_node(
             return
         raise MaturityError(f"answers of `{fid}` cannot be edited: not a mapping")
     existing = _pairs(node)
+    for old_id, live in (renamed or {}).items():  # an answer under an old id is the live statement's answer
+        if old_id in existing and live not in existing:
+            existing[live] = existing[old_id]
     flow = bool(node.flow_style)
     key_style = node.value[0][0].style if node.value else '"'
     indent = node.value[0][0].start_mark.column
