@@ -37,6 +37,20 @@ def run(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int
     return code, out, err
 
 
+def assert_refused(capsys: pytest.CaptureFixture[str], root: Path, framework: str, old: str, new: str, message: str) -> None:
+    """Editing ``old`` to ``new`` in a framework file makes ``validate`` fail with ``message`` at a line, writing nothing."""
+    path = root / "frameworks" / f"{framework}.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    code, _, err = run(capsys, root, "validate")
+    assert code == 1, err
+    assert message in err, err
+    assert err.split(f"frameworks/{framework}.yaml:")[1].split(":")[0].isdigit()
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
 def answer_cell(ws: Worksheet, sid: str) -> str:
     """The Answer cell of a statement's row (found by the ID column, like import does)."""
     header = [c.value for c in ws[1]]

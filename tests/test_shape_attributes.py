@@ -9,7 +9,7 @@ from typing import Any
 import openpyxl
 import pytest
 from conftest import serve_dir
-from shapes import SHAPES, load, pages_of, run, shapes_repo
+from shapes import SHAPES, assert_refused, load, pages_of, run, shapes_repo
 
 
 def test_attributes_are_read_with_their_types() -> None:
@@ -75,17 +75,7 @@ def test_workbook_has_a_filterable_locked_column_per_attribute(tmp_path: Path, c
 def test_bad_attributes_are_refused_with_their_location(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, message: str
 ) -> None:
-    root = shapes_repo(tmp_path)
-    path = root / "frameworks" / "activities.yaml"
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
-    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    code, _, err = run(capsys, root, "validate")
-    assert code == 1, err
-    assert message in err, err
-    assert err.split("frameworks/activities.yaml:")[1].split(":")[0].isdigit()
-    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    assert_refused(capsys, shapes_repo(tmp_path), "activities", old, new, message)
 
 
 @pytest.fixture(scope="module")

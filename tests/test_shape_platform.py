@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from shapes import SHAPES, load, pages_of, run, shapes_repo, soffice_recalculate
+from shapes import SHAPES, assert_refused, load, pages_of, run, shapes_repo, soffice_recalculate
 
 from generator.frameworks import read_framework
 from generator.problems import Problems
@@ -140,17 +140,7 @@ def test_levels_at_a_declared_depth(rule: str, level: int | None, headline: str)
 def test_bad_level_declarations_are_refused_with_their_location(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], path: str, old: str, new: str, message: str
 ) -> None:
-    root = shapes_repo(tmp_path)
-    fw_path = root / "frameworks" / f"{path}.yaml"
-    text = fw_path.read_text()
-    assert old in text
-    fw_path.write_text(text.replace(old, new))
-    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    code, _, err = run(capsys, root, "validate")
-    assert code == 1, err
-    assert message in err
-    assert err.split(f"frameworks/{path}.yaml:")[1].split(":")[0].isdigit()
-    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    assert_refused(capsys, shapes_repo(tmp_path), path, old, new, message)
 
 
 def test_diff_shows_the_profile_and_a_fallen_aspect_is_a_regression(

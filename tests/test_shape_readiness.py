@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from shapes import SHAPES, assert_aggregates_match, load, pages_of, run, shapes_repo, soffice_recalculate
+from shapes import SHAPES, assert_aggregates_match, assert_refused, load, pages_of, run, shapes_repo, soffice_recalculate
 
 from generator.scoring import score
 
@@ -46,17 +46,7 @@ def test_scores_and_bands_as_computed_by_hand() -> None:
 def test_bad_aggregation_is_refused_with_its_location(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, message: str
 ) -> None:
-    root = shapes_repo(tmp_path)
-    path = root / "frameworks" / "readiness.yaml"
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
-    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    code, out, err = run(capsys, root, "validate")
-    assert code == 1, err
-    assert message in err
-    assert "frameworks/readiness.yaml:" in err and err.split("frameworks/readiness.yaml:")[1].split(":")[0].isdigit()
-    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    assert_refused(capsys, shapes_repo(tmp_path), "readiness", old, new, message)
 
 
 def test_live_workbook_formulas_equal_the_engine_after_libreoffice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
