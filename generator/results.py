@@ -81,6 +81,17 @@ class RequiredSetResult:
 
 
 @dataclass(frozen=True)
+class LevelSlice:
+    """An aggregated score counting only the statements of one level (``by_level``)."""
+
+    level: int
+    overall: float | None
+    sections: Mapping[str, float | None]
+    maxima: Mapping[str, float]
+    maximum: float
+
+
+@dataclass(frozen=True)
 class AggregateResult:
     """A score combined up the hierarchy as the framework declares (sum, mean, minimum per depth)."""
 
@@ -91,6 +102,7 @@ class AggregateResult:
     overall: float | None  # None: not assessed
     sections: Mapping[str, float | None]  # section id -> its score, None when nothing in it is assessed
     maxima: Mapping[str, float]  # section id -> the highest score it can have
+    by_level: tuple[LevelSlice, ...] = ()  # the same score per level of the statements, when declared
 
     def text(self, value: float | None, maximum: float | None = None) -> str:
         """``1.40 / 3`` or ``47%``; "not assessed" for None."""

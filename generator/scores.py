@@ -98,7 +98,22 @@ def _framework(org: pages.Org, team: Team, fw: Framework, sc: FrameworkScore) ->
             for r in sc.required
         ],
         "aggregates": [
-            {"name": a.name, "unit": a.unit, "overall": _round(a.overall), "maximum": a.maximum, "text": a.text(a.overall)}
+            {
+                "name": a.name,
+                "unit": a.unit,
+                "overall": _round(a.overall),
+                "maximum": a.maximum,
+                "text": a.text(a.overall),
+                "by_level": [
+                    {
+                        "level": sl.level,
+                        "overall": _round(sl.overall),
+                        "maximum": sl.maximum,
+                        "sections": {sid: _round(v) for sid, v in sl.sections.items() if sl.maxima.get(sid)},
+                    }
+                    for sl in a.by_level
+                ],
+            }
             for a in sc.aggregates
         ],
         "sections": [

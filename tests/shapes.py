@@ -139,4 +139,16 @@ def assert_aggregates_match(book: Path, project: Project, team_id: str) -> int:
             if level is not None:
                 assert ws[level].value == (result.level if result.level is not None else "not assessed"), (fw.id, "level")
                 compared += 1
+        for agg in result.aggregates:  # the score per level, where the framework declares it
+            for sl in agg.by_level:
+                overall_cell, section_cells = c.by_level[agg.name][sl.level]
+                pairs = [(overall_cell, sl.overall, sl.maximum)]
+                pairs += [(section_cells[sid], sl.sections[sid], sl.maxima[sid]) for sid in section_cells]
+                for cell, value, maximum in pairs:
+                    got = ws[cell].value
+                    if value is None:
+                        assert got == "not assessed", (fw.id, sl.level, cell)
+                    else:
+                        assert got == pytest.approx(value if agg.unit == "points" else value / maximum), (fw.id, sl.level, cell)
+                    compared += 1
     return compared

@@ -121,7 +121,50 @@ def test_live_workbook_formulas_equal_the_engine_after_libreoffice(tmp_path: Pat
     out = tmp_path / "out"
     out.mkdir()
     (recalculated,) = soffice_recalculate(out, book)
-    assert assert_aggregates_match(recalculated, load(root), "team-a") >= 13
+    # headline, overall and 11 sections; then per level (3) the overall and 11 sections
+    assert assert_aggregates_match(recalculated, load(root), "team-a") == 1 + 12 + 3 * 12
+
+
+def test_score_per_section_and_level_as_computed_by_hand(tmp_path: Path) -> None:
+    project = load()
+    fw = project.frameworks["practices"]
+    team = project.team("team-a")
+    assert team is not None
+    agg = score(fw, team.frameworks["practices"]).aggregates[0]
+    by_level = {sl.level: sl for sl in agg.by_level}
+    assert sorted(by_level) == [1, 2, 3]
+    # Level 1: streams bt-a1 1, bt-b1 1 | bd-a1 0.25, bd-b1 0.5 | ri-a1 1, ri-b1 1.
+    one = by_level[1]
+    assert one.sections["build.tests"] == pytest.approx(1.0)
+    assert one.sections["build.deps"] == pytest.approx(0.375)
+    assert one.sections["build"] == pytest.approx(0.6875)
+    assert one.overall == pytest.approx((0.6875 + 1.0) / 2)
+    assert one.maximum == 1
+    # Level 2: 0.5, 0.25 | 0, 0.25 | 0.5, 0.25.
+    assert by_level[2].sections["run.incidents"] == pytest.approx(0.375)
+    assert by_level[2].overall == pytest.approx(((0.375 + 0.125) / 2 + 0.375) / 2)
+    # Level 3: bd-a3 and ri-b3 unanswered: their streams are not assessed but count 0 above them.
+    three = by_level[3]
+    assert three.sections["build.deps.a"] is None and three.sections["run.incidents.b"] is None
+    assert three.sections["build.deps"] == pytest.approx(0.25)
+    assert three.overall == pytest.approx((0.25 + 0.5) / 2)
+    # The levels add up to the whole for a stream (sums): 1 + 0.5 + 0.5 = 2 for unit tests.
+    assert sum(by_level[lv].sections["build.tests.a"] or 0 for lv in (1, 2, 3)) == pytest.approx(agg.sections["build.tests.a"])
+    page = (pages_of(SHAPES, tmp_path / "docs") / "team" / "team-a.md").read_text()
+    heads = ("Level 1: 0.84 / 1", "Level 2: 0.31 / 1", "Level 3: 0.38 / 1")
+    assert "".join(f'<th scope="col">{h}</th>' for h in heads) in page
+    assert '<th scope="row">\u2003Dependencies</th><td class="hm hm-1">0.75 / 3</td><td class="hm hm-1">0.38 / 1</td>' in page
+
+
+def test_scores_give_the_score_per_level(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    code, out, err = run(capsys, SHAPES, "scores", "--team", "team-a", "--framework", "practices", "--format", "json")
+    assert code == 0, err
+    agg = json.loads(out)["teams"][0]["frameworks"][0]["aggregates"][0]
+    levels = [(b["level"], b["overall"], b["maximum"]) for b in agg["by_level"]]
+    assert levels == [(1, 0.8438, 1.0), (2, 0.3125, 1.0), (3, 0.375, 1.0)]
+    assert agg["by_level"][2]["sections"]["build.deps.a"] is None
 
 
 def test_team_page_shows_the_declared_score_per_section(tmp_path: Path) -> None:

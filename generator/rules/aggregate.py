@@ -18,9 +18,10 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from generator.model import Framework, Rule, Section, Statement
-from generator.results import AggregateResult, FrameworkScore, Headline, StatementResult
+from generator.results import AggregateResult, FrameworkScore, Headline, LevelSlice, StatementResult
 from generator.rules.base import (
     BucketSpec,
     LevelOutcome,
@@ -58,6 +59,7 @@ class AggregateConfig:
     unit: str
     decimals: int
     bands: tuple[Band, ...]
+    by_level: bool = False  # also a score per level of the statements (section x level)
 
 
 def _combine(method: str, own: Sequence[tuple[float, float]], subs: Sequence[float]) -> float | None:
@@ -96,6 +98,50 @@ def band_of(config: AggregateConfig, value: float | None) -> int | None:
     return next((band.level for band in reversed(config.bands) if value >= band.low), None)
 
 
+Slice = tuple[float | None, Mapping[str, float | None], Mapping[str, float], float]
+
+
+def _slice(fw: Framework, config: AggregateConfig, results: Mapping[str, StatementResult], keep: Any) -> Slice:
+    """The score counting only the statements ``keep`` accepts (the rest left out, like n/a): overall, per
+    section (None where none of them is answered), the maxima, and the overall maximum."""
+
+    def score_of(st: Statement) -> float | None:
+        r = results[st.id]
+        return None if r.na or not keep(st) else (r.score or 0.0)
+
+    raw, overall = _values(fw, config, score_of)
+    assessed = {sec.id: any(results[st.id].assessed for st in sec.all_statements() if keep(st)) for sec in fw.walk_sections()}
+    shown = {sid: (v if assessed[sid] else None) for sid, v in raw.items()}
+    any_assessed = any(r.assessed and keep(r.statement) for r in results.values())
+    maxima, top = _values(fw, config, lambda st: 1.0 if keep(st) else None)
+    return (
+        overall if any_assessed else None,
+        MappingProxyType(shown),
+        MappingProxyType({k: v or 0.0 for k, v in maxima.items()}),
+        top or 0.0,
+    )
+
+
+def _levels(fw: Framework, config: AggregateConfig) -> tuple[int, ...]:
+    """The levels a ``by_level`` score is given for: those the scored statements are at, lowest first."""
+    if not config.by_level:
+        return ()
+    return tuple(sorted({st.level for st in fw.statements if not st.is_rubric and st.level is not None}))
+
+
+def _slice_columns(i: int) -> tuple[str, str, str]:
+    """Scores-sheet columns of the i-th level's statement score, earned points and weight (from column BH on)."""
+    return tuple(get_column_letter(60 + 3 * i + j) for j in range(3))  # type: ignore[return-value]
+
+
+def _value_columns(levels: Sequence[int]) -> list[tuple[str, tuple[str, str, str]]]:
+    """Where a section's score goes on its rule row (AC: every statement; AD, AE, ...: one level each),
+    and the statement columns each is computed from."""
+    out = [("AC", ("Z", "L", "K"))]
+    out += [(get_column_letter(30 + i), _slice_columns(i)) for i in range(len(levels))]
+    return out
+
+
 def _depth(fw: Framework) -> int:
     return max(sec.depth for sec in fw.walk_sections()) + 1
 
@@ -108,7 +154,7 @@ def _config(rule: Rule) -> AggregateConfig:
 class Aggregate(ScoringRule):
     kind = AGGREGATE
     explanation = "Aggregated score: each level of the hierarchy combines what it holds as declared (sum, mean or minimum)."
-    keys = ("by_depth", "overall", "unit", "decimals", "bands")
+    keys = ("by_depth", "overall", "unit", "decimals", "bands", "by_level")
     repeatable = True
     default_name = "Score"
     headline_figure = "aggregate"
@@ -135,7 +181,8 @@ class Aggregate(ScoringRule):
         if not 0 <= decimals <= 4:
             reader.error(keys["decimals"][1], f"decimals must be between 0 and 4, got {decimals}")
         bands = self._bands(reader, keys["bands"][1]) if "bands" in keys else ()
-        return AggregateConfig(by_depth, overall, unit, decimals, bands)
+        by_level = reader.boolean(keys["by_level"][1], "by_level") if "by_level" in keys else False
+        return AggregateConfig(by_depth, overall, unit, decimals, bands, by_level)
 
     @staticmethod
     def _check_method(reader: Reader, node: Node, method: str) -> None:
@@ -201,6 +248,10 @@ class Aggregate(ScoringRule):
                 )
             if not any(not st.is_rubric for st in fw.statements):
                 yield None, f"`{rule.name}` needs statements answered on a scale"
+            if config.by_level:
+                for st in fw.statements:
+                    if not st.is_rubric and st.level is None:
+                        yield st, f"`{st.id}` needs a `level`: `{rule.name}` is scored per level (`by_level`)"
             if config.bands and len(config.by_depth) == depth:
                 top = self.maximum(fw, config)
                 last = config.bands[-1]
@@ -222,25 +273,12 @@ class Aggregate(ScoringRule):
 
     def aggregate(self, fw: Framework, rule: Rule, results: Mapping[str, StatementResult]) -> AggregateResult:
         config = _config(rule)
-
-        def score_of(st: Statement) -> float | None:
-            r = results[st.id]
-            return None if r.na else (r.score or 0.0)
-
-        raw, overall = _values(fw, config, score_of)
-        assessed = {sec.id: any(results[st.id].assessed for st in sec.all_statements()) for sec in fw.walk_sections()}
-        shown = {sid: (v if assessed[sid] else None) for sid, v in raw.items()}
-        any_assessed = any(r.assessed for r in results.values())
-        maxima, top = self.maxima(fw, config)
-        return AggregateResult(
-            rule.name,
-            config.unit,
-            config.decimals,
-            top or 0.0,
-            overall if any_assessed else None,
-            MappingProxyType(shown),
-            MappingProxyType({k: v or 0.0 for k, v in maxima.items()}),
+        whole = _slice(fw, config, results, lambda st: True)
+        slices = tuple(
+            LevelSlice(level, *_slice(fw, config, results, lambda st, lv=level: st.level == lv)) for level in _levels(fw, config)
         )
+        overall, shown, maxima, top = whole
+        return AggregateResult(rule.name, config.unit, config.decimals, top, overall, shown, maxima, slices)
 
     def levels(self, fw: Framework, rule: Rule, results: Mapping[str, StatementResult]) -> LevelOutcome | None:
         config = _config(rule)
@@ -281,17 +319,26 @@ class Aggregate(ScoringRule):
         ws, sc = book.summary, book.scores
         rows = book.rows[fw.id]
         first, last = rows[fw.statements[0].id], rows[fw.statements[-1].id]
+        levels = _levels(fw, config)
         for st in fw.statements:  # each statement's own score (blank for n/a and rubric items)
             r = rows[st.id]
             sc[f"Z{r}"] = f'=IF(OR(E{r}=0,I{r}=1),"",L{r}/C{r})'
+            for i, lv in enumerate(levels):  # the same, counting only the statements of one level
+                score_col, earned_col, weight_col = _slice_columns(i)
+                sc[f"{score_col}{r}"] = f'=IF(D{r}={lv},Z{r},"")'
+                sc[f"{earned_col}{r}"] = f"=IF(D{r}={lv},L{r},0)"
+                sc[f"{weight_col}{r}"] = f"=IF(D{r}={lv},K{r},0)"
         sc["Z1"] = "score"
         cells: dict[str, str] = {}
 
-        def formula(method: str, own: tuple[int, int] | None, subs: list[str]) -> str:
-            terms_n = [f"COUNT(Z{own[0]}:Z{own[1]})"] if own else []
-            terms_sum = [f"SUM(L{own[0]}:L{own[1]})"] if own else []
-            terms_w = [f"SUM(K{own[0]}:K{own[1]})"] if own else []
-            terms_min = [f"Z{own[0]}:Z{own[1]}"] if own else []
+        def formula(
+            method: str, own: tuple[int, int] | None, subs: list[str], cols: tuple[str, str, str] = ("Z", "L", "K")
+        ) -> str:
+            z, e, k = cols
+            terms_n = [f"COUNT({z}{own[0]}:{z}{own[1]})"] if own else []
+            terms_sum = [f"SUM({e}{own[0]}:{e}{own[1]})"] if own else []
+            terms_w = [f"SUM({k}{own[0]}:{k}{own[1]})"] if own else []
+            terms_min = [f"{z}{own[0]}:{z}{own[1]}"] if own else []
             if subs:
                 refs = ",".join(subs)
                 terms_n.append(f"COUNT({refs})")
@@ -307,7 +354,8 @@ class Aggregate(ScoringRule):
                 value = f"MIN({','.join(terms_min)})"
             return f'=IF({n}=0,"",{value})'
 
-        def visit(sec: Section) -> str:
+        def visit(sec: Section) -> int:
+            """Writes the section's score (AC) and its score per level (AD, AE, ...) on a row of its own."""
             subs = [visit(sub) for sub in sec.sections]
             q = book.rule_row()
             sc[f"AA{q}"], sc[f"AB{q}"] = fw.id, sec.id
@@ -315,14 +363,16 @@ class Aggregate(ScoringRule):
             if sec.statements:
                 lo = rows[sec.statements[0].id]
                 own = (lo, lo + len(sec.statements) - 1)
-            sc[f"AC{q}"] = formula(_method(config, sec), own, subs)
+            for col, cols in _value_columns(levels):
+                sc[f"{col}{q}"] = formula(_method(config, sec), own, [f"{col}{s}" for s in subs], cols)
             cells[sec.id] = f"AC{q}"
-            return f"AC{q}"
+            return q
 
         tops = [visit(top) for top in fw.sections]
         q = book.rule_row()
         sc[f"AA{q}"], sc[f"AB{q}"] = fw.id, "*"
-        sc[f"AC{q}"] = formula(config.overall, None, tops)
+        for col, cols in _value_columns(levels):
+            sc[f"{col}{q}"] = formula(config.overall, None, [f"{col}{t}" for t in tops], cols)
         maxima, top = self.maxima(fw, config)
 
         def shown(value_cell: str, lo: int, hi: int, maximum: float) -> str:
@@ -330,15 +380,34 @@ class Aggregate(ScoringRule):
             value = ref if config.unit == "points" else f"{ref}/{maximum!r}"
             return f'=IF(SUM({book.rng("H", lo, hi)})=0,"not assessed",IF(ISNUMBER({ref}),{value},"not assessed"))'
 
+        def shown_level(value_cell: str, lo: int, hi: int, level: int, maximum: float) -> str:
+            """A score of one level: "not assessed" until a statement of that level in the range is answered."""
+            ref = f"{L.SCORES}!{value_cell}"
+            value = ref if config.unit == "points" else f"{ref}/{maximum!r}"
+            answered = f"COUNTIFS({book.rng('D', lo, hi)},{level},{book.rng('H', lo, hi)},1)"
+            return f'=IF({answered}=0,"not assessed",IF(ISNUMBER({ref}),{value},"not assessed"))'
+
         def number_format(maximum: float) -> str:
             digits = "0" + ("." + "0" * config.decimals if config.decimals else "")
             return f'{digits}" / {maximum:g}"' if config.unit == "points" else f"{digits}%"
 
+        slices = {lv: _values(fw, config, lambda st, lv=lv: 1.0 if st.level == lv else None) for lv in levels}
+        by_level: dict[int, tuple[str, dict[str, str]]] = {}
+        if levels:  # a header row: the whole score in C, then one column per level
+            ws.cell(row, 3, "All levels").font = Font(bold=True)
+            for i, lv in enumerate(levels):
+                ws.cell(row, 4 + i, f"Level {lv}").font = Font(bold=True)
+            row += 1
         ws.cell(row, 1, rule.name).font = Font(bold=True)
         ws.cell(row, 1).data_type = "s"
         overall_cell = f"C{row}"
         ws[overall_cell] = shown(f"$AC${q}", first, last, top or 0.0)
         ws[overall_cell].number_format = number_format(top or 0.0)
+        for i, lv in enumerate(levels):
+            cell = f"{get_column_letter(4 + i)}{row}"
+            ws[cell] = shown_level(f"{get_column_letter(30 + i)}{q}", first, last, lv, slices[lv][1] or 0.0)
+            ws[cell].number_format = number_format(slices[lv][1] or 0.0)
+            by_level[lv] = (cell, {})
         level_cell = None
         row += 1
         if config.bands:
@@ -361,8 +430,16 @@ class Aggregate(ScoringRule):
             ws[f"C{row}"] = shown(f"$AC${cells[sec.id][2:]}", lo, hi, maximum)
             ws[f"C{row}"].number_format = number_format(maximum)
             section_cells[sec.id] = f"C{row}"
+            for i, lv in enumerate(levels):
+                top_of = slices[lv][0].get(sec.id) or 0.0
+                cell = f"{get_column_letter(4 + i)}{row}"
+                ws[cell] = shown_level(f"{get_column_letter(30 + i)}{cells[sec.id][2:]}", lo, hi, lv, top_of)
+                ws[cell].number_format = number_format(top_of)
+                by_level[lv][1][sec.id] = cell
             row += 1
         book.aggregate_cells[fw.id][rule.name] = (overall_cell, section_cells, level_cell)
+        if levels:
+            book.level_cells_by_rule[fw.id][rule.name] = by_level
         return None, row
 
     def headline_formula(self, fw: Framework, rule: Rule, cells: SummaryCells) -> str | None:

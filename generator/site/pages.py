@@ -486,10 +486,18 @@ def _aggregates(fw: Framework, sc: FrameworkScore) -> list[dict[str, Any]]:
                 "title": ("\u2003" * sec.depth) + sec.title,
                 "text": agg.text(agg.sections.get(sec.id), agg.maxima.get(sec.id, 0.0)),
                 "ratio": agg.ratio(agg.sections.get(sec.id), agg.maxima.get(sec.id, 0.0)),
+                "levels": [
+                    {
+                        "text": agg.text(sl.sections.get(sec.id), sl.maxima.get(sec.id, 0.0)) if sl.maxima.get(sec.id) else "",
+                        "ratio": agg.ratio(sl.sections.get(sec.id), sl.maxima.get(sec.id, 0.0)),
+                    }
+                    for sl in agg.by_level
+                ],
             }
             for sec in fw.walk_sections()
         ]
-        out.append({"name": agg.name, "overall": agg.text(agg.overall), "rows": rows})
+        levels = [{"name": f"Level {sl.level}", "overall": agg.text(sl.overall, sl.maximum)} for sl in agg.by_level]
+        out.append({"name": agg.name, "overall": agg.text(agg.overall), "rows": rows, "levels": levels})
     return out
 
 

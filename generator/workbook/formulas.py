@@ -49,6 +49,8 @@ class SummaryCells:
     #: the team's target (due date, overdue) and its stale answers: text written at export, empty when blank
     target: str = ""
     stale: str = ""
+    #: aggregated score name -> level -> (overall cell, section id -> cell), for scores declared ``by_level``
+    by_level: dict[str, dict[int, tuple[str, dict[str, str]]]] = field(default_factory=dict)
 
 
 class Formulas:
@@ -79,6 +81,8 @@ class Formulas:
         self.rows: dict[str, dict[str, int]] = {}  # framework id -> statement id -> Scores row
         self.required_cells: dict[str, dict[str, tuple[str, str]]] = {}
         self.aggregate_cells: dict[str, dict[str, tuple[str, dict[str, str], str | None]]] = {}
+        #: framework -> aggregated score name -> level -> (overall cell, section id -> cell), for ``by_level`` scores
+        self.level_cells_by_rule: dict[str, dict[str, dict[int, tuple[str, dict[str, str]]]]] = {}
         self.rule_rows = 1  # last used row of the rules' own blocks in Scores (columns AA on)
 
     # -- Scores: one row per statement -------------------------------------------------
@@ -228,6 +232,7 @@ class Formulas:
         self.rows[fw.id] = rows
         self.required_cells[fw.id] = {}
         self.aggregate_cells[fw.id] = {}
+        self.level_cells_by_rule[fw.id] = {}
         order = [st.id for st in fw.statements]
         a, b = rows[order[0]], rows[order[-1]]
         rng = self.rng
@@ -312,5 +317,6 @@ class Formulas:
             sections,
             dimensions,
             self.aggregate_cells[fw.id],
+            by_level=self.level_cells_by_rule[fw.id],
         )
         return summary, r
