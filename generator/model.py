@@ -281,14 +281,19 @@ class Framework:
         own = next((lv for lv in section.levels if lv.number == number), None)
         return f"Level {number}: {own.name}" if own else f"Level {number}"
 
-    def level_name_in(self, statement: Statement, number: int) -> str:
-        """A level's name where a statement sits: its section's own name for it (else its dimension's, else the framework's)."""
+    def level_in(self, statement: Statement, number: int) -> Level | None:
+        """A level as named where a statement sits: its section's own (else its dimension's, else the framework's)."""
         for sid in (statement.section, statement.dimension):
             sec = self.sections_by_id.get(sid)
             own = next((lv for lv in sec.levels if lv.number == number), None) if sec is not None else None
             if own is not None:
-                return f"Level {number}: {own.name}"
-        return self.level_name(number)
+                return own
+        return self.level(number)
+
+    def level_name_in(self, statement: Statement, number: int) -> str:
+        """``Level 2: <name>`` with the name used where the statement sits."""
+        lv = self.level_in(statement, number)
+        return f"Level {number}: {lv.name}" if lv else f"Level {number}"
 
     def level_name(self, number: int | None) -> str:
         if number is None:

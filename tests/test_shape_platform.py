@@ -78,6 +78,12 @@ def test_workbook_formulas_give_the_same_profile_after_libreoffice(tmp_path: Pat
     cells = template_for([load(root).frameworks["platform"]]).book.summary["platform"]
     assert ws[cells.headline].value == PROFILE
     assert cells.level is None  # no overall level row
+    # The dropdown of an aspect with its own level names uses them.
+    from shapes import dropdown
+
+    names = ["Optional", "Encouraged", "Default", "Pulled"]
+    assert dropdown(book, "platform", "uptake") == [f"{i} \u2013 {n}" for i, n in enumerate(names, start=1)]
+    assert dropdown(book, "platform", "access")[0] == "1 \u2013 Ad hoc"
     assert [ws[cells.dimensions[a]].value for a in ("funding", "uptake", "access", "running", "feedback")] == [
         2,
         1,

@@ -68,7 +68,7 @@ def choice_label(framework: Framework, statement: Statement, level: int) -> str:
     The level's name when the framework names its levels, else the start of the description; the
     full descriptions are in the Guidance column beside the answer.
     """
-    named = framework.level(level)
+    named = framework.level_in(statement, level)
     choice = statement.choice(level)
     text = " ".join((named.name if named and named.name else choice.text if choice else "").split())
     if len(text) > MAX_CHOICE_LABEL:
