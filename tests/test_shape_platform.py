@@ -170,3 +170,17 @@ def test_diff_shows_the_profile_and_a_fallen_aspect_is_a_regression(
     code, out, err = run(capsys, repo.root, "diff", "HEAD~2", "HEAD", "--format", "markdown", "--fail-on-regression")
     assert code == 0, err  # an aspect newly rated, none fell: up
     assert f"| ▲ | Team E `team-e` | Platform capabilities | {escaped} | Profile 2 · 1 · 3 · 4 · 1 |" in out
+
+
+def test_a_rating_picked_in_the_workbook_imports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from shapes import fill
+
+    root = shapes_repo(tmp_path)
+    book, filled = tmp_path / "e.xlsx", tmp_path / "filled.xlsx"
+    assert run(capsys, root, "export", "-t", "team-e", "-o", str(book))[0] == 0
+    fill(book, filled, "platform", {"uptake": "2 \u2013 Encouraged", "feedback": "3 \u2013 Scaled"})
+    code, out, err = run(capsys, root, "import", str(filled), "--keep-dates")
+    assert code == 0, err
+    assert "team-e / platform: Profile 2 · 1 · 3 · 4 · - -> Profile 2 · 2 · 3 · 4 · 3" in out
+    text = (root / "answers" / "team-e.yaml").read_text()
+    assert "      uptake: 2\n" in text and '      feedback: "3"\n' in text

@@ -173,3 +173,21 @@ def test_team_page_shows_the_declared_score_per_section(tmp_path: Path) -> None:
     assert "<h3>Practice score: 1.53 / 3</h3>" in page
     assert 'Unit tests</th><td class="hm hm-3">2.00 / 3</td>' in page
     assert 'Build</th><td class="hm hm-1">1.19 / 3</td>' in page  # 1.1875 shown with two decimals
+
+
+def test_diff_shows_the_practice_score_moving(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from test_review_support import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("frameworks/practices.yaml", (SHAPES / "frameworks" / "practices.yaml").read_text())
+    answers = (SHAPES / "answers" / "team-a.yaml").read_text()
+    repo.write("answers/team-a.yaml", answers)
+    repo.commit("first assessment")
+    repo.write("answers/team-a.yaml", answers.replace("bd-a2: none", "bd-a2: all"))
+    repo.commit("licences known")
+    code, out, err = run(capsys, repo.root, "diff", "HEAD~1", "HEAD", "--format", "markdown")
+    assert code == 0, err
+    # Inventory stream 0.25 -> 1.25, Dependencies (0.25 + 1.25) / 2 = 0.75 -> 1.25, Build (1.625 + 1.25) / 2 = 1.4375,
+    # overall (1.4375 + 1.875) / 2 = 1.65625 -> "1.66 / 3" (was 1.53).
+    assert "| ▲ | Team A `team-a` | Delivery practices | 1.53 / 3 · " in out
+    assert "| 1.66 / 3 · " in out

@@ -89,3 +89,21 @@ def test_diff_shows_the_declared_score_beside_the_level(tmp_path: Path, capsys: 
     # After: infra 0.5 + 0.5 + 1 = 2, model 2 -> weakest 2 -> level 4; 9.5 of 12 = 79%.
     before, after = "Level 2 · 77% · Final score 1.00 / 3", "Level 4 · 79% · Final score 2.00 / 3"
     assert f"| ▲ | Team B `team-b` | Service readiness tests | {before} | {after} |" in out
+
+
+def test_a_filled_workbook_imports_and_moves_the_final_score(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from shapes import fill
+
+    root = shapes_repo(tmp_path)
+    book, filled = tmp_path / "c.xlsx", tmp_path / "filled.xlsx"
+    assert run(capsys, root, "export", "-t", "team-c", "-o", str(book))[0] == 0
+    # One test per section now done by hand (0.5 each): every section sums to at least 0.5 -> level 1.
+    fill(book, filled, "readiness", {"model-1": "Done by hand", "infra-1": "Done by hand", "mon-1": "Done by hand"})
+    code, out, err = run(capsys, root, "import", str(filled), "--keep-dates")
+    assert code == 0, err
+    assert "team-c / readiness / model-1: (not assessed) -> manual" in out
+    assert "team-c / readiness: Level 0 · 8% -> Level 1 · 21%" in out  # 1 of 12 points, then 2.5 of 12
+    team = load(root).team("team-c")
+    assert team is not None
+    result = score(load(root).frameworks["readiness"], team.frameworks["readiness"])
+    assert result.aggregates[0].overall == 0.5 and result.headline.text == "Level 1"
