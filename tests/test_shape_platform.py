@@ -84,6 +84,13 @@ def test_workbook_formulas_give_the_same_profile_after_libreoffice(tmp_path: Pat
     names = ["Optional", "Encouraged", "Default", "Pulled"]
     assert dropdown(book, "platform", "uptake") == [f"{i} \u2013 {n}" for i, n in enumerate(names, start=1)]
     assert dropdown(book, "platform", "access")[0] == "1 \u2013 Ad hoc"
+    # The Guidance column beside it has every level's full description and examples, as plain text.
+    sheet = openpyxl.load_workbook(book)["platform"]
+    header = [c.value for c in sheet[1]]
+    funding = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[header.index("ID")] == "funding")
+    guidance = funding[header.index("Guidance")]
+    assert "1 \u2013 Whoever needs something builds it in spare time.\n    No budget exists." in guidance
+    assert "    e.g. A shared VM set up by one engineer\n2 \u2013 A small team is funded" in guidance
     assert [ws[cells.dimensions[a]].value for a in ("funding", "uptake", "access", "running", "feedback")] == [
         2,
         1,

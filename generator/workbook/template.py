@@ -121,7 +121,11 @@ def _guidance_text(st: Statement) -> str:
     lines: list[str] = []
     if st.is_rubric:
         lines.append("Choose the one description that fits:")
-        lines.extend(f"{c.level} \u2013 {' '.join(c.text.split())}" for c in st.choices)
+        for c in st.choices:
+            lines.append(f"{c.level} \u2013 {' '.join(c.text.split())}")
+            if c.description:
+                lines.append("    " + " ".join(_plain(c.description).split()))
+            lines.extend(f"    e.g. {' '.join(_plain(e).split())}" for e in c.examples)
         if st.guidance:
             lines.append("")
     if st.guidance:
