@@ -191,3 +191,28 @@ def test_a_rating_picked_in_the_workbook_imports(tmp_path: Path, capsys: pytest.
     assert "team-e / platform: Profile 2 · 1 · 3 · 4 · - -> Profile 2 · 2 · 3 · 4 · 3" in out
     text = (root / "answers" / "team-e.yaml").read_text()
     assert "      uptake: 2\n" in text and '      feedback: "3"\n' in text
+
+
+@pytest.mark.parametrize("overall", ["lowest", "none"])
+def test_workbook_levels_at_a_declared_depth_equal_the_engine_after_libreoffice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], overall: str
+) -> None:
+    from generator.workbook.export import template_for
+
+    root = shapes_repo(tmp_path)
+    path = root / "frameworks" / "activities.yaml"
+    path.write_text(_activities(f"    depth: 2\n    overall: {overall}\n"))
+    book = tmp_path / "in" / "team-d.xlsx"
+    book.parent.mkdir()
+    assert run(capsys, root, "export", "-t", "team-d", "-o", str(book))[0] == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    (saved,) = soffice_recalculate(out, book)
+    ws = openpyxl.load_workbook(saved, data_only=True)["Summary"]
+    project = load(root)
+    fw = project.frameworks["activities"]
+    cells = template_for([fw]).book.summary["activities"]
+    # Sub-dimensions as computed by hand above: 2, 2, 1, 2.
+    subs = ("build.pipeline", "build.artifacts", "deploy.release", "deploy.config")
+    assert [ws[cells.dimensions[s]].value for s in subs] == [2, 2, 1, 2]
+    assert ws[cells.headline].value == ("Level 1" if overall == "lowest" else "Profile 2 · 2 · 1 · 2")
