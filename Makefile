@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_workbook.py
 	$(PY) benchmarks/bench_review.py
 	$(PY) benchmarks/bench_site.py
+	$(PY) benchmarks/bench_pages.py
 	$(PY) benchmarks/bench_frameworks.py
 	$(PY) benchmarks/bench_crosswalk.py
 	$(PY) benchmarks/bench_adopt.py

@@ -9,6 +9,7 @@ One small mapping that admins own; every key is optional::
     max_age_by_framework:
       google-mlops: 6 months
     paper: A4          # or Letter: the paper the exported workbooks print on (landscape)
+    list_teams_up_to: 200  # more teams: the home heatmap and the Teams page show a row per group
 
 Unknown keys are refused (with a "did you mean"), every problem is located
 (``maturity.yml:line:col``). A missing file means the defaults. To add a setting:
@@ -32,11 +33,14 @@ from generator.problems import Problems
 from generator.yamlsource import Reader, read_document
 
 SETTINGS_FILE = "maturity.yml"
-KEYS = ("$schema", "admins", "max_age", "max_age_by_framework", "paper")
+KEYS = ("$schema", "admins", "max_age", "max_age_by_framework", "paper", "list_teams_up_to")
 #: The paper sizes a workbook can be set up to print on.
 PAPERS = ("A4", "Letter")
 #: How long an answer stays current when ``maturity.yml`` does not say.
 DEFAULT_MAX_AGE_DAYS = 365
+#: Up to this many teams the home heatmap and the Teams page list every team; above it, a row per group
+#: (each group's page lists its teams), so both pages stay light at thousands of teams.
+DEFAULT_LIST_TEAMS_UP_TO = 200
 _DURATION = re.compile(r"^\s*(\d{1,4})\s*(d|days?|w|weeks?|m|months?|y|years?)\s*$", re.I)
 _UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
@@ -63,6 +67,8 @@ class Settings:
     max_age_by_framework: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     #: The paper the exported workbooks are set up to print on (landscape, one page wide): A4 or Letter.
     paper: str = "A4"
+    #: Up to this many teams the home heatmap and the Teams page list every team; above it, a row per group.
+    list_teams_up_to: int = DEFAULT_LIST_TEAMS_UP_TO
 
     def max_age(self, framework_id: str) -> int:
         """Days after which an answer to ``framework_id`` is stale."""
@@ -95,7 +101,13 @@ def _parse(name: str, problems: Problems, root: Node) -> Settings:
             if days is not None:
                 by_framework[fid] = days
     paper = _paper(reader, keys["paper"][1]) if "paper" in keys else "A4"
-    return Settings(admins, admins_at, max_age or DEFAULT_MAX_AGE_DAYS, MappingProxyType(by_framework), paper)
+    up_to = DEFAULT_LIST_TEAMS_UP_TO
+    if "list_teams_up_to" in keys:
+        node = keys["list_teams_up_to"][1]
+        up_to = reader.integer(node, "list_teams_up_to")
+        if up_to < 0:
+            raise reader.fail(node, f"list_teams_up_to must be 0 or more, got {up_to}")
+    return Settings(admins, admins_at, max_age or DEFAULT_MAX_AGE_DAYS, MappingProxyType(by_framework), paper, up_to)
 
 
 def _paper(reader: Reader, node: Node) -> str:

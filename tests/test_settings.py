@@ -44,6 +44,8 @@ def test_admins(tmp_path: Path) -> None:
         ("admins: [\n", "maturity.yml:2:1: YAML syntax error"),
         ("- admins\n", "maturity.yml:1:1: maturity.yml must be a mapping (key: value), got a list"),
         ("paper: A5\n", "maturity.yml:1:8: paper `A5` is not one of A4, Letter"),
+        ("list_teams_up_to: -1\n", "maturity.yml:1:19: list_teams_up_to must be 0 or more, got -1"),
+        ("list_teams_up_to: many\n", "maturity.yml:1:19: list_teams_up_to must be a whole number"),
     ],
 )
 def test_bad_settings_are_located(tmp_path: Path, text: str, message: str) -> None:
@@ -59,6 +61,13 @@ def test_paper(tmp_path: Path) -> None:
     got, problems = settings(tmp_path, "paper: letter\n")
     assert problems == [] and got.paper == "Letter"
     jsonschema.validate({"paper": "letter"}, SCHEMA)
+
+
+def test_list_teams_up_to(tmp_path: Path) -> None:
+    assert Settings().list_teams_up_to == 200
+    got, problems = settings(tmp_path, "list_teams_up_to: 1000\n")
+    assert problems == [] and got.list_teams_up_to == 1000
+    jsonschema.validate({"list_teams_up_to": 0}, SCHEMA)
 
 
 def test_schema_accepts_this_repository_settings() -> None:

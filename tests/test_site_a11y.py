@@ -102,6 +102,36 @@ def test_search_results_have_no_wcag_violation(example_site: BuiltSite, scheme_p
     assert axe_violations(scheme_page, axe_source) == []
 
 
+@pytest.fixture(scope="module")
+def grouped_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
+    """The example site as a large organisation shows it: ``list_teams_up_to`` below its number of teams."""
+    import shutil
+
+    from conftest import serve_dir
+
+    from generator.site.build import build_site
+
+    copy = tmp_path_factory.mktemp("grouped") / "repo"
+    for name in ("frameworks", "answers", "crosswalk"):
+        shutil.copytree(REPO / name, copy / name)
+    shutil.copy2(REPO / "mkdocs.yml", copy / "mkdocs.yml")
+    (copy / "maturity.yml").write_text("list_teams_up_to: 2\n", encoding="utf-8")
+    site = copy.parent / "site"
+    build_site(copy, site, workbooks=False, history=False)
+    with serve_dir(site) as url:
+        yield BuiltSite(url, site)
+
+
+def test_large_organisation_pages_have_no_wcag_violation(grouped_site: BuiltSite, scheme_page: Page, axe_source: str) -> None:
+    problems = {}
+    for name, path in {"home": "", "teams": "teams/"}.items():
+        scheme_page.goto(grouped_site.url + path)
+        assert scheme_page.locator("table").count() >= 1  # the groups' heatmap, the groups' table
+        if found := axe_violations(scheme_page, axe_source):
+            problems[name] = found
+    assert problems == {}
+
+
 # -- phones ----------------------------------------------------------------------
 
 #: Rendered font size (px) of every piece of chart text: HTML text as computed, SVG text scaled with its drawing.
@@ -138,10 +168,12 @@ def phone(browser: Browser) -> Iterator[Page]:
         ctx.close()
 
 
-def test_no_page_scrolls_sideways_on_a_phone(example_site: BuiltSite, phone: Page) -> None:
+def test_no_page_scrolls_sideways_on_a_phone(example_site: BuiltSite, grouped_site: BuiltSite, phone: Page) -> None:
     wide = {}
-    for name, path in page_types(example_site.path).items():
-        phone.goto(example_site.url + path)
+    urls = {name: example_site.url + path for name, path in page_types(example_site.path).items()}
+    urls |= {"home by group": grouped_site.url, "teams by group": grouped_site.url + "teams/"}
+    for name, url in urls.items():
+        phone.goto(url)
         width = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if width[0] > width[1]:
             wide[name] = width

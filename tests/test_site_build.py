@@ -388,3 +388,29 @@ def test_a_plain_mkdocs_build_gives_the_same_search_entries(repo, tmp_path: Path
     assert [d["location"] for d in built] == ["team/alpha/", "team/beta/"]
     assert built[0]["text"] == "Group: Payments · Owners: @org/alpha · Team id: alpha · Scores card payments."
     assert _team_entries(tmp_path / "plain") == built
+
+
+# -- a large organisation: a row per group -------------------------------------------
+
+
+def test_above_list_teams_up_to_home_and_teams_pages_show_a_row_per_group(repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write_teams(repo)
+    repo.team("gamma", GAMMA)  # Payments: alpha and gamma; Search: beta
+    (repo.root / "maturity.yml").write_text("list_teams_up_to: 2\n", encoding="utf-8")
+    site = tmp_path / "site"
+    build_site(repo.root, site, workbooks=False, history=False, today=TODAY)
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "With 3 teams, the heatmap shows a row per group" in home
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", home)
+    assert rows == [  # the median team of each group (Payments' as on its golden group page)
+        '<a href="group/payments/">Payments</a></th><td>2</td><td class="hm hm-0">Level 0</td><td class="hm hm-2">Level 1</td>',
+        '<a href="group/search/">Search</a></th><td>1</td><td class="hm hm-4">Level 2</td><td class="hm hm-na">not assessed</td>',
+    ]
+    assert 'href="team/' not in home
+    teams = (site / "teams" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="\.\./group/payments/">Payments</a></td>\s*<td[^>]*>2</td>', teams)
+    assert 'href="../team/' not in teams and "team-alpha" not in teams
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    found = {d["location"]: d["text"] for d in docs if d["location"].startswith("team/")}
+    assert sorted(found) == ["team/alpha/", "team/beta/", "team/gamma/"]  # every team still found by search
+    assert found["team/gamma/"] == "Group: Payments · Team id: gamma"

@@ -43,12 +43,42 @@ def groups_of(org: Org) -> list[Group]:
     return [Group(slug, name or links.NO_GROUP, tuple(by_name[name])) for name, slug in slugs.items()]
 
 
-def median_text(scores: Sequence[FrameworkScore]) -> str:
-    """The headline of the median team (the lower middle one), ordered by how far the teams have come."""
+def median_score(scores: Sequence[FrameworkScore]) -> FrameworkScore | None:
+    """The median team's score (the lower middle one), ordered by how far the teams have come; None if none assessed."""
     assessed = sorted((s for s in scores if s.headline.ratio is not None), key=lambda s: s.headline.ratio or 0.0)
-    if not assessed:
-        return "not assessed"
-    return assessed[(len(assessed) - 1) // 2].headline.text
+    return assessed[(len(assessed) - 1) // 2] if assessed else None
+
+
+def median_text(scores: Sequence[FrameworkScore]) -> str:
+    """The headline of the median team, or "not assessed"."""
+    median = median_score(scores)
+    return median.headline.text if median is not None else "not assessed"
+
+
+def group_heatmap(org: Org) -> Markup:
+    """The home heatmap of a large organisation: a row per group (its page, its number of teams) and,
+    per framework, the result of the group's median team."""
+    page = links.HOME
+    head = "".join(
+        f'<th scope="col"><a href="{org.urls.href(links.framework_page(f.id), page)}">{escape(f.title)}</a></th>'
+        for f in org.frameworks
+    )
+    rows = []
+    for g in groups_of(org):
+        cells = []
+        for fw in org.frameworks:
+            median = median_score([org.scores[t.id][fw.id] for t in g.teams if fw.id in org.scores[t.id]])
+            if median is None:
+                cells.append('<td class="hm hm-na">not assessed</td>')
+            else:
+                cells.append(f'<td class="hm {charts.bucket(median.headline.ratio)}">{escape(median.headline.text)}</td>')
+        href = org.urls.href(links.group_page(g.slug), page)
+        rows.append(f'<tr><th scope="row"><a href="{href}">{escape(g.name)}</a></th><td>{len(g.teams)}</td>{"".join(cells)}</tr>')
+    return Markup(
+        '<div class="mc-scroll" role="region" tabindex="0" aria-label="Heatmap: the median team of every group on every '
+        'framework" data-search-exclude><table class="mc-heatmap"><thead><tr><th scope="col">Group</th>'
+        f'<th scope="col">Teams</th>{head}</tr></thead><tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>"
+    )
 
 
 def blocking(fw: Framework, scores: Sequence[FrameworkScore]) -> list[tuple[str, int]]:

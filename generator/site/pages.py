@@ -155,8 +155,14 @@ def distribution(fw: Framework, scores: Sequence[FrameworkScore | None]) -> list
 # -- home ------------------------------------------------------------------------
 
 
+def by_group(org: Org) -> bool:
+    """Whether the home heatmap and the Teams page show a row per group instead of every team (a large organisation)."""
+    return len(org.teams) > org.project.settings.list_teams_up_to
+
+
 def home_context(org: Org) -> dict[str, Any]:
-    """The organisation at a glance: counts, the heatmap, the distribution per framework."""
+    """The organisation at a glance: counts, the heatmap (every team, or a row per group when
+    :func:`by_group`: then ``heatmap`` is empty and the caller supplies the groups'), the distribution per framework."""
     page = links.HOME
     fws = org.frameworks
     head = "".join(
@@ -165,7 +171,7 @@ def home_context(org: Org) -> dict[str, Any]:
     rows = []
     slugs = links.group_slugs(t.group for t in org.teams)
     current: str | None = None
-    for t in org.teams:
+    for t in () if by_group(org) else org.teams:
         if t.group != current:  # teams come sorted by group: a heading row starts each group
             current = t.group
             href = org.urls.href(links.group_page(slugs[t.group]), page)
@@ -186,7 +192,7 @@ def home_context(org: Org) -> dict[str, Any]:
             f'<tr><th scope="row"><a href="{org.urls.href(links.team_page(t.id), page)}">{escape(t.name)}</a></th>'
             f"<td>{escape(t.group)}</td>{''.join(cells)}</tr>"
         )
-    heatmap = Markup(
+    heatmap = Markup("") if by_group(org) else Markup(
         '<div class="mc-scroll" role="region" tabindex="0" aria-label="Heatmap: every team on every framework" '
         'data-search-exclude>'
         '<table class="mc-heatmap"><thead><tr><th scope="col">Team</th>'
@@ -214,6 +220,7 @@ def home_context(org: Org) -> dict[str, Any]:
         "answer_count": sum(len(fa.answers) for t in org.teams for fa in t.frameworks.values()),
         "frameworks": per_fw,
         "heatmap": heatmap,
+        "by_group": by_group(org),
         "legend": legend(),
     }
 
@@ -315,7 +322,8 @@ def distribution_chart(fw: Framework, dist: Sequence[Bucket]) -> Markup:
 
 
 def teams_context(org: Org) -> dict[str, Any]:
-    """The team directory: per group, a heading per team (what search finds) and one line about it.
+    """The team directory: per group, a heading per team and one line about it; when :func:`by_group`,
+    a table of the groups instead (each group's page lists its teams).
 
     Team pages themselves are left out of the search index (their bulky tables made the index,
     and the build, several times larger); a search for a team's name lands on its entry here.
@@ -336,6 +344,7 @@ def teams_context(org: Org) -> dict[str, Any]:
     slugs = links.group_slugs(t.group for t in org.teams)
     return {
         "team_count": len(org.teams),
+        "by_group": by_group(org),
         "groups": sorted(groups.items(), key=lambda kv: kv[0].lower()),
         "group_pages": {(name or links.NO_GROUP): links.group_page(slug) for name, slug in slugs.items()},
     }

@@ -127,7 +127,10 @@ def _render_pages(org: pages.Org, docs_dir: Path, env: jinja2.Environment, timin
     def page(template: str, src: str, ctx: dict[str, Any]) -> None:
         _write(docs_dir / src, env.get_template(template).render(ctx), written)
 
-    page("home.md.j2", links.HOME, pages.home_context(org))
+    home = pages.home_context(org)
+    if home["by_group"]:
+        home["heatmap"] = groups.group_heatmap(org)
+    page("home.md.j2", links.HOME, home)
     page("frameworks.md.j2", links.FRAMEWORKS, pages.frameworks_context(org))
     page("teams.md.j2", links.TEAMS, pages.teams_context(org))
     page("about.md.j2", links.ABOUT, {"options": org.options, "frameworks": org.frameworks})
