@@ -181,9 +181,11 @@ def collect_history(root: Path, frameworks: Mapping[str, Framework]) -> History:
         plan.append((commit.sha, commit.date, [(path, sha, signature) for path, sha in answer_changes]))
 
     # 2. parse and score each distinct (answer blob, frameworks) once
+    #    (a team's versions kept together, oldest first, so a worker scores only the frameworks that changed)
     _WORK.update(blobs=blobs, frameworks=by_signature, wanted=frameworks, cache=cache, scores={})
+    jobs = sorted(dict.fromkeys(job for _, _, jobs in plan for job in jobs if job[1] in blobs), key=lambda job: job[0])
     try:
-        outcomes = _run_jobs(list(dict.fromkeys(job for _, _, jobs in plan for job in jobs if job[1] in blobs)))
+        outcomes = _run_jobs(jobs)
     finally:
         _WORK.clear()
 
