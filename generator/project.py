@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -16,7 +16,7 @@ from generator.crosswalk.model import Crosswalk
 from generator.frameworks import read_framework
 from generator.fsio import OUTSIDE, inside
 from generator.model import SAFE_PATH, Framework, Team
-from generator.problems import MaturityError, Problems
+from generator.problems import MaturityError, Problem, Problems
 from generator.settings import Settings, load_settings
 
 FRAMEWORKS_DIR = "frameworks"
@@ -110,6 +110,29 @@ def load_frameworks(paths: Iterable[Path], root: Path, problems: Problems) -> di
     return frameworks
 
 
+#: Answer files read before, by path: ((mtime, size) when read, the team or None, the problems found in it).
+#: Valid only for the same frameworks, crosswalk and day: whoever keeps one clears it when those change.
+TeamCache = dict[Path, tuple[tuple[int, int], Team | None, tuple[Problem, ...]]]
+
+
+def _read_team_cached(
+    path: Path, cache: TeamCache, problems: Problems, read: Callable[[Path, Problems], Team | None]
+) -> Team | None:
+    """``read(path)``, or what it gave last time when the file has the same modification time and size."""
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = (0, -1)
+    hit = cache.get(path)
+    if hit is None or hit[0] != stamp or stamp[1] < 0:
+        found = Problems()
+        hit = (stamp, read(path, found), tuple(found.items))
+        cache[path] = hit
+    problems.items.extend(hit[2])
+    return hit[1]
+
+
 def load_teams(
     paths: Iterable[Path],
     frameworks: Mapping[str, Framework],
@@ -117,11 +140,17 @@ def load_teams(
     problems: Problems,
     today: dt.date | None = None,
     catalogue: Framework | None = None,
+    cache: TeamCache | None = None,
 ) -> list[Team]:
+    """The teams of ``paths`` (duplicates refused); with ``cache``, an unchanged file is not read again."""
     teams: list[Team] = []
     seen: dict[str, Team] = {}
+
+    def read(path: Path, into: Problems) -> Team | None:
+        return read_team(path, frameworks, into, display_path(path, root), today=today, catalogue=catalogue)
+
     for path in paths:
-        team = read_team(path, frameworks, problems, display_path(path, root), today=today, catalogue=catalogue)
+        team = read(path, problems) if cache is None else _read_team_cached(path, cache, problems, read)
         if team is None:
             continue
         if team.id in seen:
@@ -145,14 +174,19 @@ def team_files(root: Path, team_ids: Iterable[str]) -> list[Path]:
 
 
 def load_project(
-    root: Path | None = None, extra: Iterable[Path] = (), today: dt.date | None = None, only_teams: Iterable[str] | None = None
+    root: Path | None = None,
+    extra: Iterable[Path] = (),
+    today: dt.date | None = None,
+    only_teams: Iterable[str] | None = None,
+    team_cache: TeamCache | None = None,
 ) -> Project:
     """Load ``frameworks/`` and ``answers/`` under ``root`` (plus any ``extra`` files or folders).
 
     When ``extra`` paths are given only those answer files are read (all frameworks
     still are, to check against). An extra path inside a folder named ``frameworks`` is
     read as a framework, anything else as an answer file. When ``only_teams`` (ids) is given, only
-    the answer files holding those teams are read (see :func:`team_files`).
+    the answer files holding those teams are read (see :func:`team_files`). ``team_cache`` keeps
+    what was read of each answer file between calls (see :data:`TeamCache`).
     """
     root = (root or find_root()).resolve()
     problems = Problems()
@@ -182,7 +216,8 @@ def load_project(
     settings = load_settings(root, problems)
     frameworks = load_frameworks(fw_paths, root, problems)
     crosswalk = load_crosswalk(root / CROSSWALK_DIR, frameworks, problems, lambda p: display_path(p, root))
-    teams = load_teams(team_paths, frameworks, root, problems, today, crosswalk.catalogue.framework if crosswalk else None)
+    catalogue = crosswalk.catalogue.framework if crosswalk else None
+    teams = load_teams(team_paths, frameworks, root, problems, today, catalogue, team_cache)
     check_teams(teams, frameworks, crosswalk, problems)
     problems.extend(freshness.check(teams, frameworks, settings, today or dt.date.today()))
     return Project(root, MappingProxyType(frameworks), tuple(teams), problems, settings, crosswalk)

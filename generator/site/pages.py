@@ -69,11 +69,20 @@ class Org:
     views: Mapping[str, TeamView] = field(default_factory=dict)  # team id -> official and inferred results
 
 
-def collect(project: Project, options: SiteOptions, history: Any = None, today: dt.date | None = None) -> Org:
-    """Score every team against every framework it answered, and see how current the answers are on ``today``."""
+def collect(
+    project: Project,
+    options: SiteOptions,
+    history: Any = None,
+    today: dt.date | None = None,
+    views: Mapping[str, TeamView] | None = None,
+) -> Org:
+    """Score every team against every framework it answered, and see how current the answers are on ``today``.
+
+    ``views`` are the teams' results when already computed (the live preview keeps those of unchanged teams).
+    """
     frameworks = sorted(project.frameworks.values(), key=lambda f: f.title.lower())
     teams = sorted(project.teams, key=lambda t: (t.group.lower(), t.name.lower(), t.id))
-    views = team_views(project)
+    views = dict(views) if views is not None else team_views(project)
     scores = {t.id: dict(views[t.id].official) for t in teams}
     day = today or dt.date.today()
     settings = project.settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -106,22 +106,29 @@ def _template_place(exc: jinja2.TemplateError, root: Path) -> str:
 
 
 def render_pages(
-    org: pages.Org, docs_dir: Path, env: jinja2.Environment | None = None, timings: dict[str, float] | None = None
+    org: pages.Org,
+    docs_dir: Path,
+    env: jinja2.Environment | None = None,
+    timings: dict[str, float] | None = None,
+    teams: Collection[str] | None = None,
 ) -> list[Path]:
     """Write every page and the site assets into ``docs_dir``; remove stale generated files. Returns the files.
 
     A template that does not parse or render (a repository's own ``site_templates/``) raises
-    MaturityError naming the template file and line.
+    MaturityError naming the template file and line. With ``teams`` (ids), only those teams' pages are
+    rendered; the other team pages already in ``docs_dir`` are kept as they are.
     """
     try:
-        return _render_pages(org, docs_dir, env or environment(org.project.root), timings if timings is not None else {})
+        return _render_pages(org, docs_dir, env or environment(org.project.root), timings if timings is not None else {}, teams)
     except jinja2.TemplateError as exc:
         root = org.project.root.resolve()
         kind = "syntax error" if isinstance(exc, jinja2.TemplateSyntaxError) else "error"
         raise MaturityError(f"{_template_place(exc, root)}template {kind}: {exc.message}") from None
 
 
-def _render_pages(org: pages.Org, docs_dir: Path, env: jinja2.Environment, timings: dict[str, float]) -> list[Path]:
+def _render_pages(
+    org: pages.Org, docs_dir: Path, env: jinja2.Environment, timings: dict[str, float], teams: Collection[str] | None = None
+) -> list[Path]:
     written: set[Path] = set()
 
     def page(template: str, src: str, ctx: dict[str, Any]) -> None:
@@ -148,7 +155,11 @@ def _render_pages(org: pages.Org, docs_dir: Path, env: jinja2.Environment, timin
     timings["group pages"] = time.perf_counter() - started
     team_tpl = env.get_template("team.md.j2")
     for team in org.teams:
-        _write(docs_dir / links.team_page(team.id), team_tpl.render(pages.team_context(org, team)), written)
+        path = docs_dir / links.team_page(team.id)
+        if teams is not None and team.id not in teams and path.is_file():
+            written.add(path)
+            continue
+        _write(path, team_tpl.render(pages.team_context(org, team)), written)
     for asset in sorted(ASSETS.iterdir()):
         if asset.is_file():
             _write(docs_dir / ASSET_DIR / asset.name, asset.read_bytes(), written)

@@ -1,92 +1,220 @@
-"""``maturity serve``: MkDocs' live-reload server over pages regenerated whenever a framework or answer file changes.
+"""``maturity serve``: a live preview that rebuilds only what a save changes.
 
-A small polling thread watches ``frameworks/``, ``answers/`` and ``site_templates/``; on a
-change it reloads the project and rewrites only the pages whose text changed. MkDocs
-watches the generated folder and rebuilds, and the open page reloads itself.
-Invalid input is reported on the console and the last good pages stay up.
+MkDocs' live-reload server watches ``frameworks/``, ``answers/``, ``site_templates/``, the
+crosswalk and ``maturity.yml``; one save triggers one rebuild. The answer files that changed are
+re-read (the others are kept from the last rebuild, already validated and scored), only the pages
+whose text changes are rewritten (the team's page and the overview pages that show its result),
+and MkDocs rebuilds only those pages (its ``--dirty`` build), keeping raw HTML out of Markdown as
+``maturity build`` does. A framework, template or settings edit regenerates every page, and a
+change of the navigation rebuilds every page. The open page reloads itself. Invalid input is
+reported on the console and the last good pages stay up.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ipaddress
+import json
+import logging
 import shutil
 import sys
-import threading
-from collections.abc import Iterator
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from generator.fsio import remove_stale, temp_dir
+from generator.fsio import remove_stale, temp_dir, write_atomic
 from generator.problems import MaturityError
-from generator.project import find_root, load_project, load_valid_project
-from generator.site import build, pages, render
-from generator.site.mkdocs_config import config_source
+from generator.project import TeamCache, find_root, load_project, load_valid_project
+from generator.site import build, pages, render, search
+from generator.site.mkdocs_config import ConfigSource, config_source
+from generator.site.stash import StashPlugin
 
 if TYPE_CHECKING:
+    from generator.crosswalk.views import TeamView
+    from generator.model import Team
     from generator.review.history import History
 
-POLL_SECONDS = 0.5
-WATCHED = ("frameworks", "answers", "site_templates")
+#: What the preview watches (under the repository); a change to any but ``answers`` regenerates every page.
+WATCHED = ("frameworks", "answers", "site_templates", "crosswalk", "maturity.yml")
 
 
-def snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file under the watched folders."""
+def _stamps(root: Path, names: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file under ``names``."""
     out: dict[str, tuple[int, int]] = {}
-    for name in WATCHED:
-        folder = root / name
-        if folder.is_dir():
-            for path in folder.rglob("*"):
-                try:
-                    st = path.stat()
-                except OSError:
-                    continue
+    for name in names:
+        top = root / name
+        for path in [top] if top.is_file() else sorted(top.rglob("*")) if top.is_dir() else []:
+            with contextlib.suppress(OSError):
                 if path.is_file():
+                    st = path.stat()
                     out[str(path)] = (st.st_mtime_ns, st.st_size)
     return out
 
 
-class Regenerator:
-    """Regenerates the pages into ``docs`` from the project at ``root``."""
+class _QuietDirtyWarning(logging.Filter):
+    """MkDocs warns on every dirty build that navigation may be stale; the preview rebuilds everything when it changes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+class _CompiledTemplates:
+    """Jinja's compiled templates kept in memory: the theme's templates are not compiled again on every rebuild."""
+
+    def __init__(self) -> None:
+        import jinja2
+
+        class Cache(jinja2.BytecodeCache):
+            def __init__(self) -> None:
+                self.code: dict[str, bytes] = {}
+
+            def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+                if bucket.key in self.code:
+                    bucket.bytecode_from_string(self.code[bucket.key])
+
+            def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+                self.code[bucket.key] = bucket.bytecode_to_string()
+
+        self.cache = Cache()
+        self.listed: dict[tuple[str, ...], list[str]] = {}
+
+    def use_for(self, cfg: Any) -> None:
+        """Give every Jinja environment of ``cfg``'s theme this cache (keyed by template source, so edits are seen).
+
+        The list of the theme's files (MkDocs walks the theme's folders on every build) is kept too.
+        """
+        theme = cfg["theme"]
+        make_env = theme.get_env
+        dirs = tuple(theme.dirs)
+
+        def get_env() -> Any:
+            env = make_env()
+            env.bytecode_cache = self.cache
+            list_templates = env.list_templates
+
+            def listed(*args: Any, **kwargs: Any) -> list[str]:
+                if args or kwargs:
+                    return list(list_templates(*args, **kwargs))
+                if dirs not in self.listed:
+                    self.listed[dirs] = list(list_templates())
+                return self.listed[dirs]
+
+            env.list_templates = listed
+            return env
+
+        theme.get_env = get_env
+
+
+class Preview:
+    """The pages and the built site of the preview, and what the next rebuild can reuse."""
 
     def __init__(
         self,
         root: Path,
         docs: Path,
-        options: pages.SiteOptions,
-        nav: list[object],
-        configured_nav: list[object] | None,
+        site: Path,
+        source: ConfigSource,
+        *,
+        serve_url: str = "",
         history: History | None = None,
-    ):
-        self.root, self.docs, self.options, self.nav, self.configured_nav = root, docs, options, nav, configured_nav
-        self.history = history
+    ) -> None:
+        self.root, self.docs, self.site, self.source, self.serve_url, self.history = root, docs, site, source, serve_url, history
+        cfg = build.load_mkdocs_config(source, docs_dir=str(docs), site_dir=str(site))
+        self.options = build.site_options(cfg, downloads=False)
+        self.configured_nav = cfg.get("nav")
+        self.nav: list[Any] = []
+        self.built = False
+        self.team_cache: TeamCache = {}
+        self.views: dict[str, tuple[Team, TeamView]] = {}
+        self.rendered: dict[str, Team] = {}
+        self.shared: dict[str, tuple[int, int]] | None = None
+        self.templates: dict[str, tuple[int, int]] | None = None
+        self.env: Any = None
+        self.compiled = _CompiledTemplates()
 
-    def run(self) -> bool:
-        """Regenerate; False (and the problems printed) when the input is invalid."""
-        project = load_project(self.root)
+    def regenerate(self) -> bool:
+        """Rewrite the pages whose text changes; False (and the problems printed) when the input is invalid."""
+        from generator.crosswalk.infer import Index
+        from generator.crosswalk.views import team_view
+
+        shared = _stamps(self.root, ("frameworks", "crosswalk", "maturity.yml"))
+        templates = _stamps(self.root, ("site_templates",))
+        if shared != self.shared:  # what every team is read and scored against changed
+            self.team_cache.clear()
+            self.views.clear()
+        if shared != self.shared or templates != self.templates:
+            self.rendered.clear()
+            self.env = None
+        project = load_project(self.root, team_cache=self.team_cache)
         if project.problems:
             for p in project.problems.sorted():
                 print(p, file=sys.stderr)
             print("maturity: pages not updated until the errors above are fixed", file=sys.stderr)
             return False
-        org = pages.collect(project, self.options, self.history)
-        render.render_pages(org, self.docs)
-        self.nav[:] = build.merge_nav(self.configured_nav, render.nav(org))  # type: ignore[arg-type]
+        self.shared, self.templates = shared, templates
+        index = Index.build(project.crosswalk) if project.crosswalk is not None else None
+        views = {}
+        for team in project.teams:
+            kept = self.views.get(team.id)
+            views[team.id] = kept[1] if kept is not None and kept[0] is team else team_view(project, team, index)
+        self.views = {t.id: (t, views[t.id]) for t in project.teams}
+        org = pages.collect(project, self.options, self.history, views=views)
+        self.env = self.env or render.environment(self.root)
+        render.render_pages(org, self.docs, self.env, teams={t.id for t in project.teams if self.rendered.get(t.id) is not t})
+        self.rendered = {t.id: t for t in project.teams}
+        self.nav = build.merge_nav(self.configured_nav, render.nav(org))
         return True
 
+    def rebuild(self) -> None:
+        """Regenerate the pages, then let MkDocs rebuild those that changed (all of them the first time)."""
+        from mkdocs.commands.build import build as mkdocs_build
+        from mkdocs.exceptions import MkDocsException
 
-def watch(root: Path, regen: Regenerator, stop: threading.Event, interval: float = POLL_SECONDS) -> None:
-    """Poll the watched folders until ``stop`` is set; regenerate on every change."""
-    last = snapshot(root)
-    while not stop.wait(interval):
-        now = snapshot(root)
-        if now != last:
-            last = now
+        started = time.perf_counter()
+        nav_before = list(self.nav)
+        try:
+            if not self.regenerate():
+                return
+            cfg = build.load_mkdocs_config(self.source, docs_dir=str(self.docs), site_dir=str(self.site), nav=self.nav)
+            if self.serve_url:
+                cfg["site_url"] = self.serve_url
+            cfg["plugins"]["maturity/stash"] = stash = StashPlugin()
+            self.compiled.use_for(cfg)
+            dirty = self.built and self.nav == nav_before  # the navigation is on every page
+            old_index = _read_index(self.site) if dirty else None
+            quiet = _QuietDirtyWarning()
+            logging.getLogger("mkdocs.commands.build").addFilter(quiet)
             try:
-                if regen.run():
-                    print("maturity: pages regenerated", file=sys.stderr)
-            except Exception as exc:  # noqa: BLE001 - keep serving; report and wait for the next change
-                print(f"maturity: error: regenerating the pages failed: {exc}", file=sys.stderr)
+                mkdocs_build(cfg, serve_url=self.serve_url or None, dirty=dirty)
+            finally:
+                logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
+            if old_index is not None:
+                _merge_index(self.site, old_index, stash.rendered)
+        except (MaturityError, MkDocsException) as exc:
+            if not self.built:
+                raise
+            print(f"maturity: error: the preview was not updated: {exc}", file=sys.stderr)
+            return
+        what = "updated" if self.built else "built"
+        self.built = True
+        print(f"maturity: preview {what} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+
+def _read_index(site: Path) -> dict[str, Any] | None:
+    try:
+        return dict(json.loads((site / search.INDEX_JSON).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def _merge_index(site: Path, old: dict[str, Any], rebuilt: set[str]) -> None:
+    """A dirty build indexes only the pages it rebuilt: keep the earlier entries of every other page."""
+    new = _read_index(site)
+    if new is None:
+        return
+    kept = [d for d in old.get("docs", []) if str(d.get("location", "")).split("#")[0] not in rebuilt]
+    write_atomic(site / search.INDEX_JSON, json.dumps({**new, "docs": kept + list(new.get("docs", []))}))
 
 
 def allowed_host(host_header: str, served_host: str) -> bool:
@@ -125,46 +253,38 @@ def _host_checked_server(served_host: str) -> Any:
     return HostCheckedServer
 
 
-@contextlib.contextmanager
-def host_checked(dev_addr: str) -> Iterator[None]:
-    """While inside, ``mkdocs serve`` uses the Host-checking server (MkDocs has no option for it)."""
-    import mkdocs.commands.serve as mkdocs_serve_module
-
-    served_host = dev_addr.rsplit(":", 1)[0] if ":" in dev_addr else dev_addr
-    plain_server = mkdocs_serve_module.LiveReloadServer
-    mkdocs_serve_module.LiveReloadServer = _host_checked_server(served_host)  # type: ignore[misc]
-    try:
-        yield
-    finally:
-        mkdocs_serve_module.LiveReloadServer = plain_server  # type: ignore[misc]
-
-
 def serve(root: Path | None, dev_addr: str = "127.0.0.1:8000") -> int:
-    """Build the pages, start the watcher and MkDocs' live-reload server (until interrupted)."""
-    import logging
-
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Build the preview, then serve it and rebuild on every change (until interrupted)."""
+    from mkdocs.livereload import _serve_url
 
     root = (root or find_root()).resolve()
     project = load_valid_project(root, "nothing to preview")
     remove_stale(build.SERVE_PREFIX)
-    docs = temp_dir(build.SERVE_PREFIX)
-    stop = threading.Event()
+    docs, site = temp_dir(build.SERVE_PREFIX), temp_dir(build.SERVE_PREFIX)
     try:
         render.prepare(docs)
         source = config_source(root)
         with build.mkdocs_logging():
-            cfg = build.load_mkdocs_config(source, docs_dir=str(docs))
-        nav: list[object] = []
+            cfg = build.load_mkdocs_config(source, docs_dir=str(docs), dev_addr=dev_addr)
+        host, port = cfg["dev_addr"]
+        mount = urlsplit(cfg.get("site_url") or "/").path
         history = build.load_history(root, project)
-        regen = Regenerator(root, docs, build.site_options(cfg, downloads=False), nav, cfg.get("nav"), history)
-        if not regen.run():
-            raise MaturityError("the site cannot be previewed until the errors are fixed")
-        thread = threading.Thread(target=watch, args=(root, regen, stop), daemon=True)
-        thread.start()
-        with build.mkdocs_logging(logging.INFO), host_checked(dev_addr):
-            mkdocs_serve(str(source.path), **source.overrides, docs_dir=str(docs), dev_addr=dev_addr, nav=nav, livereload=True)
+        with build.mkdocs_logging(logging.INFO):
+            preview = Preview(root, docs, site, source, serve_url=_serve_url(host, port, mount), history=history)
+            preview.rebuild()
+            if not preview.built:
+                raise MaturityError("the site cannot be previewed until the errors are fixed")
+            server = _host_checked_server(host)(builder=preview.rebuild, host=host, port=port, root=str(site), mount_path=mount)
+            for name in WATCHED:
+                if (root / name).exists():
+                    server.watch(str(root / name))
+            try:
+                server.serve()
+            except KeyboardInterrupt:
+                pass
+            finally:
+                server.shutdown()
     finally:
-        stop.set()
         shutil.rmtree(docs, ignore_errors=True)
+        shutil.rmtree(site, ignore_errors=True)
     return 0

@@ -54,6 +54,8 @@ class StashPlugin(BasePlugin):  # type: ignore[type-arg]
         super().__init__()
         self.nonce = secrets.token_hex(6)
         self.pages: dict[str, list[tuple[str, str]]] = {}
+        #: The URL of every page rendered (a dirty build renders only the pages that changed).
+        self.rendered: set[str] = set()
 
     @event_priority(-100)  # last: other plugins see the whole Markdown
     def on_page_markdown(self, markdown: str, page: Any, **kwargs: Any) -> str:
@@ -72,6 +74,7 @@ class StashPlugin(BasePlugin):  # type: ignore[type-arg]
 
     @event_priority(100)  # first: other plugins see the whole HTML
     def on_page_content(self, html: str, page: Any, **kwargs: Any) -> str:
+        self.rendered.add(page.url)
         for token, block in self.pages.pop(page.file.src_uri, ()):
             if token not in html:  # Markdown did not keep it as raw HTML: the page would lose content
                 raise PluginError(f"{page.file.src_uri}: a raw HTML block was not kept as written; please report this as a bug")
