@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from generator.fsio import remove_stale, temp_dir, write_atomic
 from generator.problems import MaturityError
 from generator.project import TeamCache, find_root, load_project, load_valid_project
-from generator.site import build, pages, render, search
+from generator.site import build, mkdocs_config, pages, render, search
 from generator.site.mkdocs_config import ConfigSource, config_source
 from generator.site.stash import StashPlugin
 
@@ -131,6 +131,8 @@ class Preview:
         self.shared: dict[str, tuple[int, int]] | None = None
         self.templates: dict[str, tuple[int, int]] | None = None
         self.env: Any = None
+        #: Every team page's search entry (see :mod:`generator.site.plugin`), kept across dirty builds.
+        self.entries: dict[str, search.Entry] = {}
         self.compiled = _CompiledTemplates()
 
     def regenerate(self) -> bool:
@@ -189,8 +191,10 @@ class Preview:
                 mkdocs_build(cfg, serve_url=self.serve_url or None, dirty=dirty)
             finally:
                 logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
+            written = getattr(cfg["plugins"].get(mkdocs_config.PLUGIN), "entries", [])
+            self.entries = {**(self.entries if dirty else {}), **{e.location: e for e in written}}
             if old_index is not None:
-                _merge_index(self.site, old_index, stash.rendered)
+                _merge_index(self.site, old_index, stash.rendered, list(self.entries.values()))
         except (MaturityError, MkDocsException) as exc:
             if not self.built:
                 raise
@@ -208,13 +212,20 @@ def _read_index(site: Path) -> dict[str, Any] | None:
         return None
 
 
-def _merge_index(site: Path, old: dict[str, Any], rebuilt: set[str]) -> None:
-    """A dirty build indexes only the pages it rebuilt: keep the earlier entries of every other page."""
+def _merge_index(site: Path, old: dict[str, Any], rebuilt: set[str], entries: list[search.Entry]) -> None:
+    """A dirty build indexes only the pages it rebuilt: keep the earlier entries of every other page.
+
+    The team pages' own entries (which take the place of their rows on the Teams page) are placed
+    again from ``entries``, whichever pages were rebuilt.
+    """
     new = _read_index(site)
     if new is None:
         return
+    own = {e.location for e in entries}
     kept = [d for d in old.get("docs", []) if str(d.get("location", "")).split("#")[0] not in rebuilt]
-    write_atomic(site / search.INDEX_JSON, json.dumps({**new, "docs": kept + list(new.get("docs", []))}))
+    docs = [d for d in kept + list(new.get("docs", [])) if d.get("location") not in own]
+    merged = search.retarget({**new, "docs": docs}, entries)
+    write_atomic(site / search.INDEX_JSON, json.dumps(merged, separators=(",", ":")))
 
 
 def allowed_host(host_header: str, served_host: str) -> bool:
