@@ -14,6 +14,7 @@ from typing import Any
 from generator import __version__
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+QUIET_HELP = "show no progress (it is shown on a terminal only, never in a CI log or a pipe)"
 
 
 def _err(message: str) -> None:
@@ -179,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = add("build", cmd_build, "Validate, generate the pages and workbooks, and build the MkDocs site.")
+    p.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP)
     p.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: site/)")
     p.add_argument("--docs-dir", type=Path, default=None, help="keep the generated Markdown in this folder")
     p.add_argument(
@@ -194,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx file to write")
 
     p = add("import", cmd_import, "Write the answers of filled workbooks back into the teams' answer files.")
+    p.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP)
     p.add_argument("files", nargs="+", type=Path, help="workbooks (.xlsx) to import")
     p.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
     p.add_argument("--team", "-t", default=None, help="team id for a blank workbook")
@@ -333,6 +336,9 @@ def _run(argv: Sequence[str] | None, today: dt.date | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.today = today or dt.date.today()
+    from generator import progress
+
+    progress.set_quiet(bool(getattr(args, "quiet", False)))
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

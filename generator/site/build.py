@@ -27,8 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mkdocs.plugins import BasePlugin
+
 from generator.fsio import remove_stale, temp_dir, world_readable
 from generator.problems import MaturityError, Problems, print_warnings
+from generator.progress import Progress
 from generator.project import Project, find_root, load_valid_project
 from generator.site import links, pages, render
 from generator.site.mkdocs_config import ConfigSource, config_source
@@ -186,6 +189,22 @@ def _workbook_child(
         conn.close()
 
 
+class ProgressPlugin(BasePlugin):  # type: ignore[type-arg]
+    """Counts the pages MkDocs renders, then writes, on a :class:`~generator.progress.Progress`."""
+
+    def __init__(self, progress: Progress) -> None:
+        super().__init__()
+        self.progress = progress
+
+    def on_page_content(self, html: str, **kwargs: Any) -> str:
+        self.progress.step(label="MkDocs: rendering pages")
+        return html
+
+    def on_post_page(self, output: str, **kwargs: Any) -> str:
+        self.progress.step(label="MkDocs: writing pages")
+        return output
+
+
 class _Workbooks:
     """Workbooks written in a forked process while MkDocs builds (two cores: about twice as fast)."""
 
@@ -331,14 +350,17 @@ def build_site(
 
         t = time.perf_counter()
         org = pages.collect(project, site_options(cfg, workbooks), hist, today)
-        files = render.render_pages(org, docs, timings=timings)
+        with Progress("generating team pages", len(org.teams)) as shown:
+            files = render.render_pages(org, docs, timings=timings, progress=shown)
         timings["pages"] = time.perf_counter() - t
         cfg["nav"] = merge_nav(cfg.get("nav"), render.nav(org))
         if accelerate:
             cfg["plugins"]["maturity/stash"] = StashPlugin()
 
         t = time.perf_counter()
-        with mkdocs_logging():
+        md_pages = sum(1 for f in files if f.suffix == ".md")
+        with mkdocs_logging(), Progress("MkDocs: rendering pages", 2 * md_pages) as shown:
+            cfg["plugins"]["maturity/progress"] = ProgressPlugin(shown)
             try:
                 mkdocs_build(cfg)
             except MkDocsException as exc:
@@ -372,7 +394,6 @@ def build_site(
         if tmp_docs is not None:
             shutil.rmtree(tmp_docs, ignore_errors=True)
     timings["total"] = time.perf_counter() - t0
-    md_pages = sum(1 for f in files if f.suffix == ".md")
     return BuildResult(site_dir, md_pages, len(project.teams), n_workbooks, timings)
 
 

@@ -15,6 +15,7 @@ from generator import resources
 from generator.crosswalk.page import PAGE as CROSSWALK_PAGE
 from generator.crosswalk.page import crosswalk_context
 from generator.problems import MaturityError
+from generator.progress import Progress
 from generator.site import charts, groups, links, pages
 from generator.site.escape import html_text, md_block, md_code, md_heading, md_inline, nav_title, title_text
 
@@ -111,15 +112,17 @@ def render_pages(
     env: jinja2.Environment | None = None,
     timings: dict[str, float] | None = None,
     teams: Collection[str] | None = None,
+    progress: Progress | None = None,
 ) -> list[Path]:
     """Write every page and the site assets into ``docs_dir``; remove stale generated files. Returns the files.
 
     A template that does not parse or render (a repository's own ``site_templates/``) raises
     MaturityError naming the template file and line. With ``teams`` (ids), only those teams' pages are
-    rendered; the other team pages already in ``docs_dir`` are kept as they are.
+    rendered; the other team pages already in ``docs_dir`` are kept as they are. ``progress`` counts the team pages.
     """
     try:
-        return _render_pages(org, docs_dir, env or environment(org.project.root), timings if timings is not None else {}, teams)
+        env = env or environment(org.project.root)
+        return _render_pages(org, docs_dir, env, timings if timings is not None else {}, teams, progress)
     except jinja2.TemplateError as exc:
         root = org.project.root.resolve()
         kind = "syntax error" if isinstance(exc, jinja2.TemplateSyntaxError) else "error"
@@ -127,7 +130,12 @@ def render_pages(
 
 
 def _render_pages(
-    org: pages.Org, docs_dir: Path, env: jinja2.Environment, timings: dict[str, float], teams: Collection[str] | None = None
+    org: pages.Org,
+    docs_dir: Path,
+    env: jinja2.Environment,
+    timings: dict[str, float],
+    teams: Collection[str] | None = None,
+    progress: Progress | None = None,
 ) -> list[Path]:
     written: set[Path] = set()
 
@@ -160,6 +168,8 @@ def _render_pages(
             written.add(path)
             continue
         _write(path, team_tpl.render(pages.team_context(org, team)), written)
+        if progress is not None:
+            progress.step()
     for asset in sorted(ASSETS.iterdir()):
         if asset.is_file():
             _write(docs_dir / ASSET_DIR / asset.name, asset.read_bytes(), written)

@@ -12,6 +12,7 @@ from pathlib import Path
 from generator import freshness
 from generator.fsio import write_atomic
 from generator.problems import MaturityError, Problems, print_warnings
+from generator.progress import Progress
 from generator.project import Project, load_valid_project
 from generator.workbook.export import export_workbook
 from generator.workbook.importer import FilePlan, ImportPlan, plan_import
@@ -89,11 +90,13 @@ def import_command(args: argparse.Namespace) -> int:
     """
     problems = Problems()
     books: list[WorkbookData] = []
-    for p in args.files:
-        try:
-            books.append(read_workbook(Path(p), str(p)))
-        except WorkbookError as exc:
-            problems.items.append(message_problem(str(exc)))
+    with Progress("reading workbooks", len(args.files)) as shown:
+        for p in args.files:
+            try:
+                books.append(read_workbook(Path(p), str(p)))
+            except WorkbookError as exc:
+                problems.items.append(message_problem(str(exc)))
+            shown.step()
     # only the teams the workbooks are for are read: an import costs the same in a large organisation
     project = _project(args, {t for t in (args.team, *(b.team for b in books)) if t})
     stamp = None if getattr(args, "keep_dates", False) else args.today
