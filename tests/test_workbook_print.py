@@ -124,6 +124,9 @@ def test_no_text_is_cut_off(printed: Printed) -> None:
         pages = sheet_pages(printed, f"{fw.title} (version {fw.version})")
         text = _flat(" ".join(printed.texts[i] for i in pages))
         assert [st.id for st in fw.statements if _flat(st.text) not in text] == [], fid
+        # Guidance too: every level description of a rubric is printed whole (no row is capped at 409 pt).
+        cut = [f"{st.id} {c.level}" for st in fw.statements for c in st.choices if _flat(c.text) not in text]
+        assert cut == [], fid
         blobs = {
             st.id: _flat(" ".join([st.text, *(p.text for p in st.parts), st.guidance or "", *(c.text for c in st.choices)]))
             for st in fw.statements

@@ -50,6 +50,19 @@ WIDTHS = {
 
 #: Width of each attribute column (they come after the fixed columns; the page is fitted to the width).
 ATTRIBUTE_WIDTH = 12
+#: A sheet of rubric items only has no Level column and long level descriptions in Guidance: it takes the
+#: room from the short Statement column, so rows stay under the 409 pt a spreadsheet row can hold.
+RUBRIC_WIDTHS = {L.H_STATEMENT: 22, L.H_GUIDANCE: 56}
+
+
+def column_widths(framework: Framework) -> dict[str, float]:
+    """The width of every column of a framework's sheet (attribute columns: ``ATTRIBUTE_WIDTH``)."""
+    widths: dict[str, float] = {**WIDTHS, **{spec.label: ATTRIBUTE_WIDTH for spec in framework.attributes.values()}}
+    if framework.statements and all(st.is_rubric for st in framework.statements):
+        widths.update(RUBRIC_WIDTHS)
+    return widths
+
+
 #: The columns a person fills in; everything else on a framework sheet is locked.
 INPUT_COLUMNS = (L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE)
 
@@ -154,13 +167,14 @@ def build_framework_sheet(
 ) -> SheetLayout:
     ws = wb.create_sheet(title)
     headers = _columns(framework)
+    widths = column_widths(framework)
     letters = {h: get_column_letter(i + 1) for i, h in enumerate(headers)}
     for i, h in enumerate(headers, start=1):
         cell = ws.cell(row=1, column=i, value=h)
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.alignment = WRAP_TOP
-        ws.column_dimensions[get_column_letter(i)].width = WIDTHS.get(h, ATTRIBUTE_WIDTH)
+        ws.column_dimensions[get_column_letter(i)].width = widths[h]
     owner = _section_of(framework)
     rows: dict[str, int] = {}
     scale_dvs: dict[str, DataValidation] = {}  # one dropdown per scale, shared by its rows
@@ -229,9 +243,7 @@ def build_framework_sheet(
                 )
                 ws.add_data_validation(scale_dvs[key])
         ws.row_dimensions[r].height = L.row_height(
-            (str(values[h]), WIDTHS.get(h, ATTRIBUTE_WIDTH))
-            for h in headers
-            if h in values and h not in (L.H_SECTION, L.H_ID, L.H_LEVEL)
+            (str(values[h]), widths[h]) for h in headers if h in values and h not in (L.H_SECTION, L.H_ID, L.H_LEVEL)
         )
     for key, cells in scale_cells.items():  # one range per dropdown, set once (adding cells one by one is quadratic)
         scale_dvs[key].sqref = MultiCellRange(" ".join(cells))
