@@ -76,6 +76,34 @@ def test_workflows_are_least_privilege_and_pinned() -> None:
     assert pages["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
 
 
+#: The release each action is pinned to: the newest of each, with its commit, read from the actions' release notes
+#: (checkout v7.0.1, setup-python v7.0.0, configure-pages v6.0.0, upload-pages-artifact v5.0.0, deploy-pages v5.0.1,
+#: upload-artifact v7.0.1, github-script v9.0.0; none of their breaking changes touches these workflows).
+PINNED = {
+    "actions/checkout": ("3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
+    "actions/setup-python": ("5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
+    "actions/configure-pages": ("45bfe0192ca1faeb007ade9deae92b16b8254a0d", "v6.0.0"),
+    "actions/upload-pages-artifact": ("fc324d3547104276b827a68afc52ff2a11cc49c9", "v5.0.0"),
+    "actions/deploy-pages": ("368f82528645a54fb793d4d04e342629a3f51346", "v5.0.1"),
+    "actions/upload-artifact": ("043fb46d1a93c77aae656e7c1c64a875d1fc6a0a", "v7.0.1"),
+    "actions/github-script": ("3a2844b7e9c422d3c10d287c895573f7108da1b3", "v9.0.0"),
+}
+
+
+def test_every_workflow_pins_the_same_reviewed_release() -> None:
+    """This repository's workflows, its action and the workflows `maturity init` writes: one reviewed commit per action."""
+    paths = [*WORKFLOWS.glob("*.yml"), REPO / "action.yml", *(REPO / "generator/assets/scaffold/workflows").glob("*.yml")]
+    seen: set[str] = set()
+    for path in paths:
+        text = path.read_text()
+        uses = re.findall(r"uses: (actions/[a-z-]+)@(\S+)(?: # (\S+))?", text)
+        assert uses, path.name
+        for name, ref, version in uses:
+            assert (ref, version) == PINNED[name], (path.name, name, ref, version)
+            seen.add(name)
+    assert seen == set(PINNED)
+
+
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yml"
     bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n")
