@@ -254,7 +254,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--framework", "-f", action="append", default=None, help="a shipped framework id (repeat; default: all)")
     p.add_argument("--name", default=None, help="the site's name (default: MLOps maturity)")
     p.add_argument("--existing", action="store_true", help="allow a non-empty folder (existing files are never overwritten)")
-    p.add_argument("--tool-repo", default=None, help="OWNER/REPO of this tool for the workflows and pre-commit hook")
+    p.add_argument(
+        "--tool-repo",
+        default=None,
+        help="OWNER/REPO on GitHub that the written workflows and pre-commit hook install this tool from "
+        "(default: the package's Source URL)",
+    )
     p.add_argument("--tool-ref", default=None, help=f"the tag of the tool the workflows use (default: v{__version__})")
 
     p = add("new-team", cmd_new_team, "Write a new team's answer file (every statement, unanswered) and update CODEOWNERS.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -26,8 +27,11 @@ from generator.review import codeowners
 from generator.settings import SETTINGS_FILE
 from generator.workbook.yamledit import dq
 
-#: Where this tool's source, action and pre-commit hooks live (``uses: OWNER/REPO@TAG``); ``--tool-repo`` changes it.
-TOOL_REPOSITORY = "maturity-as-code/maturity-as-code"
+DISTRIBUTION = "maturity-as-code"
+#: A GitHub repository as ``OWNER/REPO`` or its https URL (``.git`` and a trailing ``/`` allowed).
+_GITHUB_REPO = re.compile(r"^(?:https://github\.com/)?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}?)(?:\.git)?/?$")
+#: A tag or branch as git accepts it, and as a workflow `uses:` line and a pip URL can hold it.
+_GIT_REF = re.compile(r"^(?!.*\.\.)(?!.*//)[A-Za-z0-9][A-Za-z0-9._/-]{0,99}(?<![./])$")
 EXAMPLE_TEAM = NewTeam("example-team", "Example team", "Example group")
 SCHEMA_LINE = "# yaml-language-server:"
 
@@ -39,8 +43,40 @@ class InitOptions:
     frameworks: tuple[str, ...]  # empty: the whole shipped library
     admins: tuple[str, ...]
     site_name: str = "MLOps maturity"
-    tool_repository: str = TOOL_REPOSITORY
+    tool_repository: str = ""  # OWNER/REPO or its URL; empty: the installed package's Source URL
     tool_ref: str = f"v{__version__}"
+
+
+def published_repository() -> str:
+    """``OWNER/REPO`` of the GitHub repository the installed package names as its ``Source`` (``[project.urls]``); else ''."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata(DISTRIBUTION).get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return ""
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        found = _GITHUB_REPO.match(url.strip())
+        if label.strip().lower() == "source" and found:
+            return found.group(1)
+    return ""
+
+
+def tool_source(repository: str, ref: str) -> tuple[str, str]:
+    """The checked ``(OWNER/REPO, ref)`` the written workflows and pre-commit config install this tool from."""
+    given = repository or published_repository()
+    if not given:
+        raise MaturityError(
+            "this installation does not say where the tool is published (no Source URL in its metadata); "
+            "pass --tool-repo OWNER/REPO, the GitHub repository your organisation installs it from"
+        )
+    found = _GITHUB_REPO.match(given.strip())
+    if not found:
+        raise MaturityError(f"--tool-repo `{given}` is not a GitHub repository: give OWNER/REPO or https://github.com/OWNER/REPO")
+    if not _GIT_REF.match(ref):
+        raise MaturityError(f"--tool-ref `{ref}` is not a tag or branch name (letters, digits, `.`, `_`, `-`, `/`)")
+    return found.group(1), ref
 
 
 def _scaffold(name: str, tokens: Mapping[str, str]) -> str:
@@ -73,9 +109,10 @@ def plan(options: InitOptions) -> dict[str, str]:
         raise MaturityError(f"admin `{bad[0]}` must be a GitHub @user, @org/team or an email address")
     if not options.site_name.strip():
         raise MaturityError("--name must not be empty")
+    tool, ref = tool_source(options.tool_repository, options.tool_ref)
     tokens = {
-        "TOOL": options.tool_repository,
-        "REF": options.tool_ref,
+        "TOOL": tool,
+        "REF": ref,
         "SITE_NAME": options.site_name,
         "ADMINS": "\n".join(f"  - {dq(a)}" for a in options.admins),
     }
@@ -153,7 +190,7 @@ def init_command(args: argparse.Namespace) -> int:
         frameworks=tuple(args.framework or ()),
         admins=tuple(args.admin or ()),
         site_name=args.name or "MLOps maturity",
-        tool_repository=args.tool_repo or TOOL_REPOSITORY,
+        tool_repository=args.tool_repo or "",
         tool_ref=args.tool_ref or f"v{__version__}",
     )
     target = Path(args.dir)

@@ -13,6 +13,7 @@ import yaml
 from conftest import REPO
 from test_review_workflows import actionlint
 
+from generator import scaffold
 from generator.cli import main
 from generator.project import load_project
 
@@ -63,6 +64,7 @@ def test_init_writes_a_valid_repository(tmp_path: Path, capsys: pytest.CaptureFi
     body = [x for x in (target / ".github/CODEOWNERS").read_text().splitlines() if x and not x.startswith("#")]
     assert body == [f"* {ADMIN}", f"/frameworks/ {ADMIN}", f"/.github/ {ADMIN}", f"/answers/example-team.yaml {ADMIN}"]
     review = yaml.safe_load((target / ".github/workflows/maturity-review.yml").read_text())
+    # by default the tool comes from where its package metadata says it is published ([project.urls] Source)
     assert review["jobs"]["review"]["steps"][1]["uses"] == "maturity-as-code/maturity-as-code@v0.1.0"
     hooks = yaml.safe_load((target / ".pre-commit-config.yaml").read_text())
     assert hooks["repos"][0]["hooks"] == [{"id": "maturity-validate"}] and hooks["repos"][0]["rev"] == "v0.1.0"
@@ -78,6 +80,8 @@ def test_init_writes_a_valid_repository(tmp_path: Path, capsys: pytest.CaptureFi
         (["-f", "google-mlop"], "unknown framework `google-mlop` (did you mean `google-mlops`?); the known ones are: azure"),
         (["--admin", "nobody here"], "admin `nobody here` must be a GitHub @user, @org/team or an email address"),
         ([], "name the admins who own the frameworks and settings: --admin"),
+        (["--tool-repo", "acme tools"], "--tool-repo `acme tools` is not a GitHub repository: give OWNER/REPO"),
+        (["--tool-ref", "v1..2"], "--tool-ref `v1..2` is not a tag or branch name"),
     ],
 )
 def test_init_refuses_bad_requests(tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
@@ -85,6 +89,34 @@ def test_init_refuses_bad_requests(tmp_path: Path, capsys: pytest.CaptureFixture
     code, _, err = run(capsys, "init", str(tmp_path / "org"), *admin, *args)
     assert code == 1 and message in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []  # nothing written, no staging folder left
+
+
+def test_init_names_where_the_tool_is_installed_from(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--tool-repo/--tool-ref go into the action, the pip install of the Pages workflow and the pre-commit config."""
+    target = tmp_path / "org"
+    args = ["--tool-repo", "https://github.com/acme/maturity-tool.git", "--tool-ref", "release/2.0"]
+    code, _, err = run(capsys, "init", str(target), "--admin", ADMIN, "-f", "google-mlops", *args)
+    assert code == 0, err
+    review = yaml.safe_load((target / ".github/workflows/maturity-review.yml").read_text())
+    assert review["jobs"]["review"]["steps"][1]["uses"] == "acme/maturity-tool@release/2.0"
+    pages = yaml.safe_load((target / ".github/workflows/maturity-pages.yml").read_text())
+    install = [s["run"] for s in pages["jobs"]["build"]["steps"] if s.get("name") == "Install maturity"]
+    assert install == ['python -m pip install "maturity-as-code @ git+https://github.com/acme/maturity-tool@release/2.0"']
+    hooks = yaml.safe_load((target / ".pre-commit-config.yaml").read_text())
+    assert hooks["repos"] == [
+        {"repo": "https://github.com/acme/maturity-tool", "rev": "release/2.0", "hooks": [{"id": "maturity-validate"}]}
+    ]
+    workflows = [str(p) for p in (target / ".github/workflows").glob("*.yml")]
+    proc = subprocess.run([actionlint(), "-no-color", *workflows], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_init_without_a_known_tool_source_asks_for_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scaffold, "published_repository", lambda: "")  # an installation whose metadata names no Source
+    code, _, err = run(capsys, "init", str(tmp_path / "org"), "--admin", ADMIN)
+    assert code == 1 and "pass --tool-repo OWNER/REPO" in err and list(tmp_path.iterdir()) == []
 
 
 def test_init_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
