@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from generator import resources
 from generator.answers import read_team
 from generator.fsio import write_atomic
 from generator.listing import unknown_frameworks
-from generator.model import OWNER, TEAM_ID, Framework
+from generator.model import OWNER, TEAM_ID, Framework, Statement
 from generator.problems import MaturityError, Problems
 from generator.project import ANSWERS_DIR, Project, find_root, load_valid_project
 from generator.review import codeowners
@@ -56,26 +56,108 @@ def _comment(text: str, indent: str) -> list[str]:
 def _hint(fw: Framework) -> str:
     values = [opt.value for opt in fw.scale.options]
     listed = ", ".join(values[:-1]) + f" or {values[-1]}" if len(values) > 1 else "".join(values)
+    if all(st.is_rubric for st in fw.statements):
+        listed = "the number of the level whose description fits"
+    elif any(st.is_rubric for st in fw.statements):
+        listed += " (for a rubric item, the number of the level that fits)"
     return f'answer a statement: remove its "# " and write {listed} between the quotes'
+
+
+def _statement_lines(fw: Framework, st: Statement) -> list[str]:
+    """One statement's lines in a new answer file: its text (and choices or scale) as comments, then ``# id: ""``."""
+    level = f" [level {st.level}]" if st.level is not None else ""
+    lines = _comment(st.text + level, "      ")
+    if st.is_rubric:
+        lines += [f"      #   {c.level}: {' '.join(c.text.split())[:WRAP]}" for c in st.choices]
+    elif st.scale:
+        lines += _comment(f"(answered on: {', '.join(fw.scale_of(st).values)})", "      ")
+    return [*lines, _placeholder(st.id)]
+
+
+def _placeholder(statement_id: str) -> str:
+    return f'      # {_key(statement_id)}: ""'
+
+
+def _section_line(fw: Framework, section: str) -> str:
+    sec = fw.section(section)
+    return f"      # ---- {' '.join((sec.title if sec else section).split())} ----"
+
+
+def _hint_lines(fw: Framework) -> list[str]:
+    return _comment(f"{fw.title} (version {fw.version}): {_hint(fw)}.", "    ")
 
 
 def framework_block(fw: Framework) -> list[str]:
     """The lines of one framework in a new answer file: every statement, in order, commented out."""
-    lines = [f"  {fw.id}:", *_comment(f"{fw.title} (version {fw.version}): {_hint(fw)}.", "    "), "    answers:"]
+    lines = [f"  {fw.id}:", *_hint_lines(fw), "    answers:"]
     section = None
     for st in fw.statements:
         if st.section != section:
             section = st.section
-            sec = fw.section(section)
-            lines.append(f"      # ---- {' '.join((sec.title if sec else section).split())} ----")
-        level = f" [level {st.level}]" if st.level is not None else ""
-        lines += _comment(st.text + level, "      ")
-        if st.is_rubric:
-            lines += [f"      #   {c.level}: {' '.join(c.text.split())[:WRAP]}" for c in st.choices]
-        elif st.scale:
-            lines += _comment(f"(answered on: {', '.join(fw.scale_of(st).values)})", "      ")
-        lines.append(f'      # {_key(st.id)}: ""')
+            lines.append(_section_line(fw, section))
+        lines += _statement_lines(fw, st)
     return lines
+
+
+def _find(lines: Sequence[str], block: Sequence[str], start: int, end: int, gone: set[int]) -> int | None:
+    """Where ``block`` first appears as consecutive lines in ``lines[start:end]`` (none of them removed already)."""
+    n = len(block)
+    for i in range(start, end - n + 1):
+        if lines[i : i + n] == list(block) and not gone.intersection(range(i, i + n)):
+            return i
+    return None
+
+
+def _block_end(lines: Sequence[str], start: int) -> int:
+    """The first line from ``start`` that holds a key indented less than a framework's content (or the end)."""
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if line.strip() and not line.lstrip().startswith("#") and not line.startswith("   "):
+            return i
+    return len(lines)
+
+
+def drop_placeholders(text: str, frameworks: Mapping[str, Framework], answered: Mapping[str, Collection[str]]) -> str:
+    """``text`` without the lines ``new-team`` wrote for the statements in ``answered`` (framework -> ids).
+
+    Each answered statement loses its commented text and ``# id: ""`` line; a section heading
+    goes when no placeholder is left under it, the framework's hint when none is left at all.
+    Only lines exactly as ``new-team`` writes them are removed: every other comment stays.
+    """
+    lines = text.splitlines(keepends=True)
+    bare = [line.rstrip("\r\n") for line in lines]
+    gone: set[int] = set()
+    for fid, ids in answered.items():
+        fw = frameworks.get(fid)
+        key = f"  {fid}:"
+        if fw is None or not ids or key not in bare:
+            continue
+        start = bare.index(key) + 1
+        end = _block_end(bare, start)
+        for st in fw.statements:
+            if st.id not in ids:
+                continue
+            block = _statement_lines(fw, st)
+            at = _find(bare, block, start, end, gone)
+            if at is not None:
+                gone.update(range(at, at + len(block)))
+            else:
+                at = _find(bare, block[-1:], start, end, gone)
+                if at is not None:
+                    gone.add(at)
+        placeholders = {_placeholder(st.id) for st in fw.statements}
+        left = [i for i in range(start, end) if i not in gone and bare[i] in placeholders]
+        headings = {_section_line(fw, st.section) for st in fw.statements}
+        marks = [i for i in range(start, end) if i not in gone and bare[i] in headings]
+        for n, i in enumerate(marks):
+            upto = marks[n + 1] if n + 1 < len(marks) else end
+            if not any(i < j < upto for j in left):
+                gone.add(i)
+        if not left:
+            hint = _hint_lines(fw)
+            if bare[start : start + len(hint)] == hint:
+                gone.update(range(start, start + len(hint)))
+    return "".join(line for i, line in enumerate(lines) if i not in gone)
 
 
 def team_text(team: NewTeam, frameworks: Sequence[Framework], schema_line: str = "") -> str:

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import jsonschema
+import openpyxl
 import pytest
 import yaml
 from conftest import REPO
@@ -288,3 +289,56 @@ def test_annotation_escapes_what_the_runner_decodes() -> None:
     assert annotation(p) == (
         "::warning file=answers/a%2Cb%3Ac.yaml,line=3,col=1,title=maturity validate::50%25 done\\n::error::injected\\r"
     )
+
+
+def _fill(book: Path, answers: dict[str, dict[str, str]]) -> None:
+    """Type answers into a workbook's Answer cells, as a person would (sheet -> statement id -> cell text)."""
+    wb = openpyxl.load_workbook(book)
+    for sheet, by_id in answers.items():
+        ws = wb[sheet]
+        header = [c.value for c in ws[1]]
+        id_col, answer_col = header.index("ID") + 1, header.index("Answer") + 1
+        for row in range(2, ws.max_row + 1):
+            sid = ws.cell(row, id_col).value
+            if sid in by_id:
+                ws.cell(row, answer_col).value = by_id[sid]
+    wb.save(book)
+
+
+def test_import_into_a_new_team_file_leaves_no_template_lines(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The commented statements `new-team` wrote give way to the imported answers; the team's own comments stay."""
+    assert run(
+        capsys, "--root", str(org), "new-team", "fraud", "--name", "Fraud", "-f", "google-mlops", "-f", "gigaom-mlops"
+    )[0] == 0  # fmt: skip
+    path = org / "answers/fraud.yaml"
+    mine = "      # Ours: the pipelines live in git.example.com/fraud/pipelines"
+    path.write_text(path.read_text().replace("    answers:\n", f"    answers:\n{mine}\n", 1))
+    book = tmp_path / "fraud.xlsx"
+    frameworks = ["-f", "google-mlops", "-f", "gigaom-mlops"]
+    assert run(capsys, "--root", str(org), "export", *frameworks, "-t", "fraud", "-o", str(book))[0] == 0
+    google = load_project(org).frameworks["google-mlops"]
+    _fill(book, {"google-mlops": {st.id: "Yes" for st in google.statements}, "gigaom-mlops": {"strategy": "2"}})
+    code, _, err = run(capsys, "--root", str(org), "import", str(book), "--keep-dates")
+    assert code == 0, err
+
+    text = path.read_text()
+    lines = text.splitlines()
+    start, end = lines.index("  google-mlops:"), lines.index("  gigaom-mlops:")
+    assert lines[start:end] == [
+        "  google-mlops:",
+        "    answers:",
+        *(f'      "{st.id}": "yes"' for st in google.statements),
+        mine,
+    ]  # every statement answered: its text, placeholder, section headings and the framework's hint are gone
+    gigaom = lines[end:]
+    assert '      # strategy: ""' not in gigaom and '      "strategy": "2"' in gigaom
+    assert '      # architecture: ""' in gigaom and "      # ---- Architecture ----" in gigaom  # still to answer
+    assert "      # ---- Strategy ----" not in gigaom and gigaom[1].startswith("    # GigaOm MLOps maturity model")
+    project = load_project(org)
+    team = project.team("fraud")
+    assert not project.problems.items and team is not None
+    assert len(team.frameworks["google-mlops"].answers) == 20 and dict(team.frameworks["gigaom-mlops"].answers).keys() == {
+        "strategy"
+    }

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.crosswalk.infer import Index, infer_team
 from generator.fsio import write_atomic
+from generator.newteam import drop_placeholders
 from generator.problems import MaturityError
 from generator.project import Project, load_valid_project
 from generator.workbook.importer import _verify as verify_edit
@@ -55,6 +56,7 @@ def plan_acceptance(project: Project, team_id: str, framework_id: str) -> Accept
         scale = fw.scale_of(fw.by_id[sid])
         return scale.lookup(written) == scale.lookup(value)
 
+    text = drop_placeholders(text, project.frameworks, {framework_id: entries})  # the lines `new-team` wrote for them
     new_text = edit_answers(text, {framework_id: entries}, {framework_id: [s.id for s in fw.statements]}, same_value, team.path)
     if entries:
         verify_edit(project, team, team.id, path, team.path, new_text.encode("utf-8"), {framework_id: entries})

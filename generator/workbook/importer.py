@@ -31,6 +31,7 @@ from pathlib import Path
 from generator import resources
 from generator.answers import MAX_NOTE, SAFE_LINK, read_team
 from generator.model import TEAM_ID, Answer, Framework, Team
+from generator.newteam import drop_placeholders
 from generator.problems import MaturityError, Problem, Problems
 from generator.project import ANSWERS_DIR, Project
 from generator.scoring import FrameworkScore, score
@@ -362,7 +363,8 @@ def _plan_team(project: Project, target: _Target, create: bool, notes: list[str]
         new_text = new_team_text(target.team, target.name, edits, order, schema_line)
     else:
         renamed = {fid: project.frameworks[fid].renamed for fid in edits}
-        new_text = edit_answers(old_text, edits, order, same_value, display, renamed)
+        clean = drop_placeholders(old_text, project.frameworks, edits)  # the lines `new-team` wrote for them
+        new_text = edit_answers(clean, edits, order, same_value, display, renamed)
     bom = b"\xef\xbb\xbf" if old_bytes is not None and old_bytes.startswith(b"\xef\xbb\xbf") else b""
     new_bytes = bom + new_text.encode("utf-8")
     after, warnings = _verify(project, team, target.team, path, display, new_bytes, edits)
