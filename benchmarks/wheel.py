@@ -86,8 +86,9 @@ def _closure(name: str) -> list[str]:
     return list(seen)
 
 
-def wheelhouse(dest: Path, requirement: str = "maturity-as-code") -> Path:
-    """Wheels of ``requirement``'s installed dependencies, repacked from this Python's site-packages.
+def wheelhouse(dest: Path, requirement: str = "maturity-as-code", also: tuple[str, ...] = ()) -> Path:
+    """Wheels of ``requirement``'s installed dependencies (and of ``also``, themselves included), repacked
+    from this Python's site-packages.
 
     Lets a fresh venv install the built wheel with ``--no-index --find-links`` (seconds, no network).
     Each wheel holds the files its RECORD lists inside site-packages, under its own WHEEL tag;
@@ -97,7 +98,7 @@ def wheelhouse(dest: Path, requirement: str = "maturity-as-code") -> Path:
     from importlib import metadata
 
     dest.mkdir(parents=True, exist_ok=True)
-    for key in _closure(requirement)[1:]:
+    for key in dict.fromkeys([*_closure(requirement)[1:], *(k for name in also for k in _closure(name))]):
         dist = metadata.distribution(key)
         info = Path(str(dist._path))  # type: ignore[attr-defined]
         site = info.parent
