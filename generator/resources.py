@@ -1,6 +1,6 @@
-"""What the package ships, found through ``importlib.resources``: frameworks, page templates, theme, schemas.
+"""What the package ships, found through ``importlib.resources``: frameworks, crosswalk, page templates, theme, schemas.
 
-In this repository ``generator/shipped/`` holds symlinks to ``frameworks/`` and
+In this repository ``generator/shipped/`` holds symlinks to ``frameworks/``, ``crosswalk/`` and
 ``site_templates/`` at the root (the single source); building the wheel copies them in
 as files. Installed wheels are plain folders, so every resource is also a real path
 (Jinja and MkDocs need one).
@@ -22,6 +22,11 @@ def _path(*parts: str) -> Path:
 def shipped_frameworks() -> Path:
     """The framework library: one ``<id>.yaml`` per framework."""
     return _path("shipped", "frameworks")
+
+
+def shipped_crosswalk() -> Path:
+    """The practice catalogue (``practices.yaml``) and one ``<framework-id>.yaml`` mapping per shipped framework."""
+    return _path("shipped", "crosswalk")
 
 
 def shipped_templates() -> Path:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__, answerschema, resources
+from generator.crosswalk.loader import CATALOGUE_FILE, CROSSWALK_DIR
 from generator.fsio import world_readable
 from generator.listing import shipped_library, unknown_frameworks
 from generator.model import OWNER
@@ -123,6 +124,7 @@ def plan(options: InitOptions) -> dict[str, str]:
             (resources.shipped_frameworks() / source.name).read_text(encoding="utf-8"),
             "# yaml-language-server: $schema=../schemas/framework.schema.json\n",
         )
+    files.update(_crosswalk(chosen))
     for name in resources.schema_names():
         files[f"{resources.SCHEMAS_DIR}/{name}.schema.json"] = resources.schema(name).read_text(encoding="utf-8")
     example = NewTeam(EXAMPLE_TEAM.id, EXAMPLE_TEAM.name, EXAMPLE_TEAM.group, options.admins, chosen)
@@ -137,6 +139,19 @@ def plan(options: InitOptions) -> dict[str, str]:
     for workflow in ("maturity-review.yml", "maturity-pages.yml"):
         files[f".github/workflows/{workflow}"] = _scaffold(f"workflows/{workflow}", tokens)
     return files
+
+
+def _crosswalk(chosen: Sequence[str]) -> dict[str, str]:
+    """The shipped practice catalogue and the mappings of the chosen frameworks (so their answers cross between them)."""
+    shipped = resources.shipped_crosswalk()
+    files = {f"{CROSSWALK_DIR}/{CATALOGUE_FILE}": (shipped / CATALOGUE_FILE, "practices")}
+    files |= {f"{CROSSWALK_DIR}/{fid}.yaml": (shipped / f"{fid}.yaml", "crosswalk") for fid in chosen}
+    line = "# yaml-language-server: $schema=../schemas/{}.schema.json\n"
+    return {
+        rel: _with_schema_line(source.read_text(encoding="utf-8"), line.format(schema))
+        for rel, (source, schema) in files.items()
+        if source.is_file()
+    }
 
 
 def _check_target(target: Path, files: Sequence[str], existing_ok: bool) -> None:
@@ -196,6 +211,10 @@ def init_command(args: argparse.Namespace) -> int:
     target = Path(args.dir)
     written = init(target, options, existing_ok=args.existing)
     frameworks = sum(1 for f in written if f.startswith(f"{FRAMEWORKS_DIR}/"))
-    print(f"created an assessment repository in {target}: {len(written)} files, {frameworks} frameworks, 1 example team")
+    mappings = sum(1 for f in written if f.startswith(f"{CROSSWALK_DIR}/") and not f.endswith(f"/{CATALOGUE_FILE}"))
+    print(
+        f"created an assessment repository in {target}: {len(written)} files, {frameworks} frameworks "
+        f"({mappings} mapped to the practice catalogue), 1 example team"
+    )
     print("next: cd into it, `git init`, `maturity new-team ...` for each team, `maturity build --offline` to see the site")
     return 0

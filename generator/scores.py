@@ -5,6 +5,10 @@ so a script reading them sees exactly what a reader of the site sees: per team a
 the headline, level, percentage, sections, dimensions and what blocks the next level, required
 sets, aggregates, the target and whether it is met or overdue, how current the answers are,
 and every statement with its answer, note, evidence, date and where the answer was written.
+With a crosswalk, each framework also has its coverage (answered, inferred, missing) and its
+result with inferred answers, and each statement its inferred answer, if any, with its source
+("inferred from mlops-community 2.3.1 via ... (equal / equal)"): never as the team's own answer.
+A framework the team reaches only through inferred answers is listed, officially not assessed.
 """
 
 from __future__ import annotations
@@ -15,22 +19,26 @@ import datetime as dt
 import io
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
-from generator.freshness import age_days, last_reviewed
+from generator.crosswalk.infer import Inferred
+from generator.crosswalk.views import TeamView
+from generator.freshness import age_days, freshness, last_reviewed
 from generator.listing import unknown_frameworks
-from generator.model import Framework, Team
+from generator.model import Framework, FrameworkAnswers, Team
 from generator.problems import MaturityError
 from generator.project import Project, find_root, load_valid_project
-from generator.results import FrameworkScore
+from generator.results import FrameworkScore, StatementResult
+from generator.scoring import score
 from generator.site import pages
 
 FORMAT = "maturity-scores/1"
 CSV_FIELDS = (
     "team", "team_name", "group", "framework", "framework_version", "headline", "level", "percent", "target",
     "target_met", "statement", "section", "statement_level", "answer", "score", "met", "note", "evidence",
-    "assessed", "age_days", "stale", "source", "target_due", "target_overdue",
+    "assessed", "age_days", "stale", "source", "target_due", "target_overdue", "inferred_answer", "inferred_from",
 )  # fmt: skip
 
 
@@ -42,8 +50,43 @@ def _date(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _inferred(inferred: Inferred | None, counted: bool) -> dict[str, Any] | None:
+    """An inferred answer and where it comes from; ``counted`` when the team opted the framework into inferred answers."""
+    if inferred is None:
+        return None
+    p = inferred.provenance
+    return {
+        "answer": inferred.answer.value,
+        "provenance": str(p),
+        "framework": p.source,
+        "item": p.item,
+        "practice": p.practice,
+        "relationships": list(p.relationships),
+        "counted": counted,
+    }
+
+
+def _crosswalk_fields(view: TeamView | None, fw: Framework, team: Team) -> dict[str, Any]:
+    """The result with inferred answers (when it differs from the official one) and the coverage: answered, inferred, missing."""
+    isc = view.inferred.get(fw.id) if view is not None else None
+    fi = view.inference.frameworks.get(fw.id) if view is not None and view.inference is not None else None
+    return {
+        "use_inferred": fw.id in team.use_inferred,
+        "with_inferred": None
+        if isc is None
+        else {"headline": isc.headline.text, "level": isc.level, "percent": _round(isc.percent)},
+        "coverage": None
+        if fi is None
+        else {"answered": fi.coverage.answered, "inferred": fi.coverage.inferred, "missing": fi.coverage.missing},
+    }
+
+
 def _framework(org: pages.Org, team: Team, fw: Framework, sc: FrameworkScore) -> dict[str, Any]:
-    fresh = org.fresh[team.id][fw.id]
+    fresh = org.fresh[team.id].get(fw.id) or freshness(  # a framework with inferred answers only has none written
+        FrameworkAnswers(fw.id, MappingProxyType({})), org.project.settings.max_age(fw.id), org.today
+    )
+    view = org.views.get(team.id)
+    inferred = view.inferred_answers(fw.id) if view is not None else {}
     today = org.today
     stale = set(fresh.stale)
     target = sc.target
@@ -147,11 +190,19 @@ def _framework(org: pages.Org, team: Team, fw: Framework, sc: FrameworkScore) ->
                 "assessed": _date(r.answer.assessed) if r.answer is not None else None,
                 "age_days": age_days(r.answer.assessed, today) if r.answer is not None else None,
                 "stale": r.statement.id in stale,
-                "source": {"file": team.path, "line": r.answer.line} if r.answer is not None else None,
+                "source": {"file": team.path, "line": r.answer.line} if r.answer and _written(r, inferred) else None,
+                "inferred": _inferred(inferred.get(r.statement.id), r.answer is not None and not _written(r, inferred)),
             }
             for r in sc.results
         ],
+        **_crosswalk_fields(view, fw, team),
     }
+
+
+def _written(r: StatementResult, inferred: Mapping[str, Inferred]) -> bool:
+    """True when the statement's counted answer is one the team wrote (not an inferred one it opted into)."""
+    i = inferred.get(r.statement.id)
+    return r.answer is not None and (i is None or r.answer is not i.answer)
 
 
 def collect(
@@ -171,9 +222,11 @@ def collect(
         if teams and team.id not in teams:
             continue
         scored = org.scores[team.id]
+        view = org.views.get(team.id)
+        shown = set(scored) | set(view.inferred if view is not None else ())  # inferred answers only: official "not assessed"
         fws = [
-            _framework(org, team, project.frameworks[fid], scored[fid])
-            for fid in sorted(scored)
+            _framework(org, team, project.frameworks[fid], scored.get(fid) or score(project.frameworks[fid], None))
+            for fid in sorted(shown)
             if not frameworks or fid in frameworks
         ]
         about = {"id": team.id, "name": team.name, "group": team.group, "owners": list(team.owners), "file": team.path}
@@ -229,6 +282,8 @@ def csv_text(doc: dict[str, Any]) -> str:
                         "source": f"{st['source']['file']}:{st['source']['line']}" if st["source"] else "",
                         "target_due": "" if target is None or target["due"] is None else target["due"],
                         "target_overdue": "" if target is None else str(target["overdue"]).lower(),
+                        "inferred_answer": st["inferred"]["answer"] if st["inferred"] else "",
+                        "inferred_from": st["inferred"]["provenance"] if st["inferred"] else "",
                     }
                 )
     return buf.getvalue()

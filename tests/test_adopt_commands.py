@@ -37,7 +37,7 @@ def test_init_writes_a_valid_repository(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 0, err
     schemas = [f"schemas/{p.name}" for p in (REPO / "generator/schemas").glob("*.schema.json")]  # every published schema
     assert {"schemas/answers.schema.json", "schemas/framework.schema.json", "schemas/settings.schema.json"} <= set(schemas)
-    assert f"{11 + len(schemas)} files, 2 frameworks, 1 example team" in out
+    assert f"{14 + len(schemas)} files, 2 frameworks (2 mapped to the practice catalogue), 1 example team" in out
     assert tree(target) == sorted([
         ".github/CODEOWNERS",
         ".github/workflows/maturity-pages.yml",
@@ -46,6 +46,9 @@ def test_init_writes_a_valid_repository(tmp_path: Path, capsys: pytest.CaptureFi
         ".pre-commit-config.yaml",
         "README.md",
         "answers/example-team.yaml",
+        "crosswalk/five-levels.yaml",
+        "crosswalk/google-mlops.yaml",
+        "crosswalk/practices.yaml",
         "frameworks/five-levels.yaml",
         "frameworks/google-mlops.yaml",
         "maturity.yml",
@@ -56,8 +59,14 @@ def test_init_writes_a_valid_repository(tmp_path: Path, capsys: pytest.CaptureFi
     shipped = (REPO / "frameworks/google-mlops.yaml").read_text().split("\n", 1)[1]
     copied = (target / "frameworks/google-mlops.yaml").read_text()
     assert copied == "# yaml-language-server: $schema=../schemas/framework.schema.json\n" + shipped
+    # the crosswalk comes along for the chosen frameworks only, so their answers cross between them
+    mapping = (REPO / "crosswalk/google-mlops.yaml").read_text().split("\n", 1)[1]
+    assert (target / "crosswalk/google-mlops.yaml").read_text() == (
+        "# yaml-language-server: $schema=../schemas/crosswalk.schema.json\n" + mapping
+    )
     project = load_project(target)
     assert not project.problems.items and sorted(project.frameworks) == ["five-levels", "google-mlops"]
+    assert project.crosswalk is not None and sorted(project.crosswalk.maps) == ["five-levels", "google-mlops"]
     assert project.settings.admins == (ADMIN,)
     example = project.teams[0]
     assert example.id == "example-team" and example.owners == (ADMIN,)
@@ -173,7 +182,8 @@ def test_answer_schema_follows_the_frameworks(org: Path, capsys: pytest.CaptureF
     path = org / "schemas/answers.schema.json"
     data = json.loads(path.read_text())
     assert list(data["properties"]["frameworks"]["properties"]) == ["gigaom-mlops", "google-mlops"]
-    assert "practices" not in data["properties"]  # no crosswalk in this repository: a `practices:` block is flagged
+    assert data["properties"]["use-inferred"]["items"] == {"enum": ["gigaom-mlops", "google-mlops"]}  # both mapped
+    assert "business-goals" in data["$defs"]["catalogue"]["properties"]["answers"]["properties"]
     example = yaml.safe_load((org / "answers/example-team.yaml").read_text())
     example["frameworks"]["google-mlops"]["answers"] = {"exp.modular": "yes"}
     jsonschema.validate(example, data)
@@ -192,6 +202,9 @@ def test_answer_schema_follows_the_frameworks(org: Path, capsys: pytest.CaptureF
     assert (code, out) == (0, "wrote schemas/answers.schema.json: 3 frameworks, 42 statement ids\n")
     frameworks = json.loads(path.read_text())["properties"]["frameworks"]["properties"]
     assert list(frameworks) == ["five-levels", "gigaom-mlops", "google-mlops"]
+    shutil.rmtree(org / "crosswalk")  # without a crosswalk, `practices:` and `use-inferred:` are not offered
+    assert run(capsys, "--root", str(org), "schema")[0] == 0
+    assert {"practices", "use-inferred"}.isdisjoint(json.loads(path.read_text())["properties"])
     assert run(capsys, "--root", str(org), "validate")[2] == ""  # in step again: no warning
     assert run(capsys, "--root", str(org), "schema", "--check")[:2] == (0, "schemas/answers.schema.json is up to date\n")
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
+import jsonschema
 import pytest
-from conftest import Repo
+from conftest import REPO, Repo
 from test_crosswalk import crosswalk, team_file
 
 from generator.cli import main
@@ -164,3 +168,67 @@ def test_diff_reads_teams_that_answer_the_catalogue(repo: Repo) -> None:
     assert team.practices is not None and team.practices.answers["mon"].value == "partial"
     # a changed catalogue changes the signature, so every team is read again against it
     assert "crosswalk/practices.yaml" in dict(list_worktree(repo.root).framework_signature)
+
+
+def test_scores_mark_inferred_answers_with_their_source(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """`maturity scores`: each inferred answer apart from the written ones, with its source; coverage per framework."""
+    crosswalk(repo)
+    repo.team("t", team_file(CATALOGUE_TEAM))
+    assert main(["--root", str(repo.root), "scores"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    jsonschema.validate(doc, json.loads((REPO / "generator/schemas/scores.schema.json").read_text()))
+    fws = {f["id"]: f for f in doc["teams"][0]["frameworks"]}
+    assert list(fws) == ["demo", "pts", "rub"]  # rub has inferred answers only: listed, officially not assessed
+
+    demo = fws["demo"]  # not opted in: officially r2 "no" alone (0 of 1); with b1 yes, b2 and r1 partial: 3 / 6
+    assert (demo["headline"]["text"], demo["percent"], demo["use_inferred"]) == ("Level 0", 0.0, False)
+    assert demo["with_inferred"] == {"headline": "Level 0", "level": 0, "percent": 50.0}
+    assert demo["coverage"] == {"answered": 1, "inferred": 3, "missing": 0}
+    st = {s["id"]: s for s in demo["statements"]}
+    assert (st["b1"]["answer"], st["b1"]["source"]) == (None, None)
+    assert st["b1"]["inferred"] == {
+        "answer": "yes", "provenance": "inferred from practice vcs (equal)", "framework": "practices", "item": "vcs",
+        "practice": "vcs", "relationships": ["equal"], "counted": False,
+    }  # fmt: skip
+    got = {sid: (s["inferred"]["answer"], s["inferred"]["provenance"]) for sid, s in st.items() if s["inferred"]}
+    assert got == {
+        "b1": ("yes", "inferred from practice vcs (equal)"),
+        "b2": ("partial", "inferred from practice auto (superset)"),  # superset: the practice is only part of b2
+        "r1": ("partial", "inferred from practice mon (subset)"),  # mon is partial
+    }
+    assert (st["r2"]["answer"], st["r2"]["inferred"], st["r2"]["source"]["file"]) == ("no", None, "answers/t.yaml")
+
+    pts = fws["pts"]  # opted in: the inferred answers count (full, full, half -> 2.5 / 3), never as written by the team
+    assert (pts["use_inferred"], pts["percent"], pts["with_inferred"]) == (True, 83.3333, None)
+    assert [(s["answer"], s["source"], s["inferred"]["counted"]) for s in pts["statements"]] == [
+        ("full", None, True), ("full", None, True), ("half", None, True),
+    ]  # fmt: skip
+    rub = fws["rub"]
+    assert (rub["headline"]["text"], rub["with_inferred"]["headline"], rub["coverage"]) == (
+        "not assessed", "incomplete", {"answered": 0, "inferred": 1, "missing": 1},
+    )  # fmt: skip
+    strategy = rub["statements"][0]["inferred"]
+    assert strategy["provenance"] == "inferred from practices vcs, auto, mon (level 1 met, level 2 not)"
+
+    assert main(["--root", str(repo.root), "scores", "--format", "csv", "--framework", "demo"]) == 0
+    rows = {r["statement"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert (rows["b1"]["answer"], rows["b1"]["inferred_answer"], rows["b1"]["inferred_from"]) == (
+        "", "yes", "inferred from practice vcs (equal)",
+    )  # fmt: skip
+    r2 = rows["r2"]
+    assert (r2["answer"], r2["inferred_answer"], r2["source"]) == ("no", "", "answers/t.yaml:14")  # line 14: `r2: "no"`
+
+
+def test_scores_of_a_team_that_answers_only_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    """answers/recommendations.yaml answers the practices alone and opts two frameworks in: all six are listed."""
+    assert main(["--root", str(REPO), "scores", "--team", "recommendations"]) == 0
+    [team] = json.loads(capsys.readouterr().out)["teams"]
+    fws = {f["id"]: f for f in team["frameworks"]}
+    assert sorted(fws) == sorted(p.stem for p in (REPO / "frameworks").glob("*.yaml"))
+    google = fws["google-mlops"]
+    assert google["use_inferred"] and google["coverage"] == {"answered": 0, "inferred": 20, "missing": 0}
+    assert all(s["source"] is None and s["inferred"]["counted"] for s in google["statements"])
+    assert all(s["inferred"]["framework"] == "practices" for s in google["statements"])
+    community = fws["mlops-community"]  # not opted in: officially not assessed, the inferred answers beside
+    assert community["headline"]["text"] == "not assessed" and community["with_inferred"] is not None
+    assert all(s["answer"] is None and s["inferred"] is not None for s in community["statements"])

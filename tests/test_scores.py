@@ -97,6 +97,7 @@ def test_json_matches_hand_computed_figures_and_the_schema(root: Path, capsys: p
         "id": "b2", "section": "build", "kind": "statement", "level": 2, "weight": 3.0, "answer": "partial", "status": "partial",
         "score": 0.5, "met": False, "note": "=cmd|' /C calc'!A0", "evidence": ["https://example.com/ci"],
         "assessed": "2026-05-01", "age_days": 31, "stale": False, "source": {"file": "answers/alpha.yaml", "line": 11},
+        "inferred": None,
     }  # fmt: skip
     assert [s["status"] for s in fw["statements"]] == ["yes", "partial", "yes", "no"]
 
@@ -109,7 +110,7 @@ def test_unassessed_team_and_csv(root: Path, capsys: pytest.CaptureFixture[str])
     assert beta["statements"][2] == {
         "id": "r1", "section": "run", "kind": "statement", "level": 1, "weight": 1.0, "answer": None, "status": "not assessed",
         "score": None, "met": False, "note": "", "evidence": [], "assessed": None, "age_days": None, "stale": False,
-        "source": None,
+        "source": None, "inferred": None,
     }  # fmt: skip
     code, out, _ = scores(root, capsys, "--format", "csv", "--framework", "demo")
     rows = list(csv.DictReader(io.StringIO(out)))

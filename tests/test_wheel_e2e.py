@@ -62,6 +62,10 @@ def test_the_wheel_carries_everything(installed: Installed) -> None:
         assert f"generator/shipped/frameworks/{name}" in names
     for name in templates:
         assert f"generator/shipped/site_templates/{name}" in names
+    crosswalk = sorted(p.name for p in (REPO / "crosswalk").glob("*.yaml"))
+    assert crosswalk == sorted([*frameworks, "practices.yaml"])  # the catalogue and one mapping per framework
+    for name in crosswalk:
+        assert f"generator/shipped/crosswalk/{name}" in names
     for name in ("py.typed", "assets/mkdocs.yml", "assets/theme/partials/source.html", "assets/site/maturity.css",
                  "assets/site/iframe-worker-shim.js", "schemas/answers.schema.json", "schemas/scores.schema.json",
                  "assets/scaffold/workflows/maturity-review.yml"):  # fmt: skip
@@ -80,7 +84,7 @@ def test_a_new_organisation_from_init_to_scores(installed: Installed) -> None:
     m = installed.maturity
     assert "init" in m("--help").stdout
     out = m("init", "acme", "--admin", "@acme/platform", "-f", "google-mlops", "-f", "gigaom-mlops", "--name", "Acme").stdout
-    assert "2 frameworks, 1 example team" in out
+    assert "2 frameworks (2 mapped to the practice catalogue), 1 example team" in out
     org = installed.work / "acme"
     assert (org / "frameworks/google-mlops.yaml").read_text().splitlines()[1:] == (
         (REPO / "frameworks/google-mlops.yaml").read_text().splitlines()[1:]
@@ -143,6 +147,21 @@ def test_a_new_organisation_from_init_to_scores(installed: Installed) -> None:
     assert fw["percent"] == 8.6957
     answered = {s["id"]: (s["answer"], s["source"]["file"]) for s in fw["statements"] if s["answer"]}
     assert answered == {"exp.orchestrated": ("yes", "answers/fraud.yaml"), "train.continuous": ("partial", "answers/fraud.yaml")}
+
+    # init brought the crosswalk of the chosen frameworks: a practice answered once shows up, inferred, in google-mlops
+    assert sorted(p.name for p in (org / "crosswalk").iterdir()) == ["gigaom-mlops.yaml", "google-mlops.yaml", "practices.yaml"]
+    with (org / "answers/fraud.yaml").open("a", encoding="utf-8") as fh:
+        fh.write('practices:\n  answers:\n    modular-pipeline-code: "yes"\n')
+    assert m("validate", cwd=org).stdout == "ok: 2 frameworks, 2 teams, 2 answers\n"
+    [fw] = json.loads(m("scores", "--team", "fraud", "-f", "google-mlops", cwd=org).stdout)["teams"][0]["frameworks"]
+    inferred = {
+        s["id"]: (s["answer"], s["inferred"]["answer"], s["inferred"]["provenance"]) for s in fw["statements"] if s["inferred"]
+    }
+    assert inferred == {  # exp.modular is `equal` to the practice, exp.new-ideas only `intersect`s it: at most partial
+        "exp.modular": (None, "yes", "inferred from practice modular-pipeline-code (equal)"),
+        "exp.new-ideas": (None, "partial", "inferred from practice modular-pipeline-code (intersect)"),
+    }
+    assert fw["coverage"] == {"answered": 2, "inferred": 2, "missing": 16} and fw["percent"] == 8.6957  # official: unchanged
 
 
 def test_bad_input_from_the_installed_tool(installed: Installed) -> None:
