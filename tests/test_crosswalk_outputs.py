@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 
 import jsonschema
+import openpyxl
 import pytest
 from conftest import REPO, Repo
+from shapes import soffice_recalculate
 from test_crosswalk import crosswalk, team_file
 
 from generator.cli import main
@@ -232,3 +234,38 @@ def test_scores_of_a_team_that_answers_only_the_catalogue(capsys: pytest.Capture
     community = fws["mlops-community"]  # not opted in: officially not assessed, the inferred answers beside
     assert community["headline"]["text"] == "not assessed" and community["with_inferred"] is not None
     assert all(s["answer"] is None and s["inferred"] is not None for s in community["statements"])
+
+
+def test_workbook_lists_inferred_answers_read_only_and_import_leaves_them_out(
+    repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The team's workbook shows each inferred answer and its source on a protected sheet; import never reads it."""
+    crosswalk(repo)
+    repo.team("t", team_file(CATALOGUE_TEAM))
+    book = tmp_path / "t.xlsx"
+    assert main(["--root", str(repo.root), "export", "-f", "demo", "-f", "pts", "-t", "t", "-o", str(book)]) == 0
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames.index("Inferred") == wb.sheetnames.index("pts") + 1  # right after the framework sheets
+    ws = wb["Inferred"]
+    assert ws.protection.sheet
+    assert list(ws.iter_rows(values_only=True)) == [
+        ("Framework", "ID", "Statement", "Inferred answer", "Inferred from"),
+        ("demo", "b1", "Code is versioned.", "Yes", "inferred from practice vcs (equal)"),
+        ("demo", "b2", "Builds are automated.", "Partial", "inferred from practice auto (superset)"),
+        ("demo", "r1", "Models are monitored.", "Partial", "inferred from practice mon (subset)"),
+        ("pts", "p1", "One.", "full", "inferred from practice vcs (equal)"),
+        ("pts", "p2", "Two.", "full", "inferred from practice auto (equal)"),
+        ("pts", "p3", "Three.", "half", "inferred from practice mon (equal)"),
+    ]  # r2 is answered ("no"): nothing inferred for it; pts labels are its values (the scale gives no labels)
+    demo = wb["demo"]
+    header = [c.value for c in demo[1]]
+    answers = {r[header.index("ID")]: r[header.index("Answer")] for r in demo.iter_rows(min_row=2, values_only=True)}
+    assert answers == {"b1": None, "b2": None, "r1": None, "r2": "No"}  # the answer cells hold the team's own answers only
+
+    before = (repo.root / "answers/t.yaml").read_bytes()
+    [resaved] = soffice_recalculate(tmp_path / "lo", book)
+    assert main(["--root", str(repo.root), "import", str(resaved)]) == 0
+    assert "no changes" in capsys.readouterr().out and (repo.root / "answers/t.yaml").read_bytes() == before
+
+    assert main(["--root", str(repo.root), "export", "-f", "demo", "-o", str(tmp_path / "blank.xlsx")]) == 0
+    assert "Inferred" not in openpyxl.load_workbook(tmp_path / "blank.xlsx").sheetnames  # a blank workbook has none

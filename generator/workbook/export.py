@@ -4,6 +4,10 @@ The blank workbook of a list of frameworks is built once with openpyxl and kept 
 parts of its .xlsx file. A team's workbook is that file with the team's answers written
 into the empty answer, note and evidence cells of the sheet XML, so exporting a team
 costs a few string joins and one zip write instead of a full openpyxl build.
+
+With a crosswalk, a team's workbook also lists the answers inferred for the statements it has
+not answered, each with its source, on a read-only Inferred sheet (rows written per team into
+the template's sheet). Import never reads that sheet: an inferred answer is not the team's own.
 """
 
 from __future__ import annotations
@@ -19,18 +23,22 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from generator import freshness
+from generator.crosswalk.infer import Index, Inferred, infer_team
+from generator.crosswalk.model import Crosswalk
 from generator.fsio import write_atomic
 from generator.model import Framework, Team
 from generator.problems import MaturityError
 from generator.project import Project
 from generator.scoring import score
 from generator.workbook import layout as L
-from generator.workbook.template import WIDTHS, TemplateBook, build_template
+from generator.workbook.template import INFERRED_COLUMNS, WIDTHS, TemplateBook, build_template
 
 _EMPTY_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"((?: [a-zA-Z]+="[^"]*")*?)\s*/>')
 _STYLE = re.compile(r' s="(\d+)"')
 _ROW = re.compile(r'<row r="(\d+)"[^>]*>')
 _ROW_HEIGHT = re.compile(r' ht="[^"]*"')
+_SECOND_ROW = re.compile(r'<row r="2"[^>]*?(?:/>|>.*?</row>)', re.DOTALL)
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 _CACHE_SIZE = 32
 
 
@@ -51,9 +59,15 @@ class CompiledTemplate:
     sheet_member: dict[str, str]  # framework id -> member name of its sheet
     metadata_member: str
     summary_member: str = ""
+    inferred_member: str = ""  # the Inferred sheet, when the template has one
+    inferred_styles: tuple[str, ...] = ()  # the style id of each of its columns
 
 
-_cache: OrderedDict[tuple[str, tuple[tuple[str, int], ...]], tuple[tuple[Framework, ...], CompiledTemplate]] = OrderedDict()
+#: framework id -> statement id -> the answer inferred for it (statements the team answered have none)
+InferredAnswers = Mapping[str, Mapping[str, Inferred]]
+
+
+_cache: OrderedDict[tuple[str, bool, tuple[tuple[str, int], ...]], tuple[tuple[Framework, ...], CompiledTemplate]] = OrderedDict()
 
 
 def _split(xml: str, wanted: set[str]) -> list[str | _Slot]:
@@ -72,9 +86,9 @@ def _split(xml: str, wanted: set[str]) -> list[str | _Slot]:
     return out
 
 
-def compile_template(frameworks: Sequence[Framework], paper: str = "A4") -> CompiledTemplate:
-    """Build the blank workbook of ``frameworks`` (printing on ``paper``) and locate its fillable cells."""
-    book = build_template(frameworks, paper)
+def compile_template(frameworks: Sequence[Framework], paper: str = "A4", inferred: bool = False) -> CompiledTemplate:
+    """Build the blank workbook of ``frameworks`` (on ``paper``, with an Inferred sheet or not); locate its fillable cells."""
+    book = build_template(frameworks, paper, inferred)
     buffer = io.BytesIO()
     book.workbook.save(buffer)
     with zipfile.ZipFile(buffer) as zf:
@@ -93,17 +107,22 @@ def compile_template(frameworks: Sequence[Framework], paper: str = "A4") -> Comp
     wanted[summary_member] = {ref for cells in book.summary.values() for ref in (cells.target, cells.stale) if ref}
     data = dict(parts)
     pieces = {member: _split(data[member].decode("utf-8"), refs) for member, refs in wanted.items()}
-    return CompiledTemplate(book, parts, pieces, sheet_member, metadata_member, summary_member)
+    if not inferred:
+        return CompiledTemplate(book, parts, pieces, sheet_member, metadata_member, summary_member)
+    member = book.workbook[L.INFERRED].path.lstrip("/")
+    row = _SECOND_ROW.search(data[member].decode("utf-8"))
+    styles = tuple(_STYLE.findall(row.group(0))) if row else ()
+    return CompiledTemplate(book, parts, pieces, sheet_member, metadata_member, summary_member, member, styles)
 
 
-def template_for(frameworks: Sequence[Framework], paper: str = "A4") -> CompiledTemplate:
+def template_for(frameworks: Sequence[Framework], paper: str = "A4", inferred: bool = False) -> CompiledTemplate:
     """The compiled template of this list of frameworks (cached: the site build exports many teams)."""
-    key = (paper, tuple((fw.id, id(fw)) for fw in frameworks))
+    key = (paper, inferred, tuple((fw.id, id(fw)) for fw in frameworks))
     hit = _cache.get(key)
     if hit is not None:
         _cache.move_to_end(key)
         return hit[1]
-    compiled = compile_template(frameworks, paper)
+    compiled = compile_template(frameworks, paper, inferred)
     _cache[key] = (tuple(frameworks), compiled)
     while len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)
@@ -221,6 +240,35 @@ def summary_texts(
     return out
 
 
+def inferred_rows(frameworks: Sequence[Framework], inferred: InferredAnswers) -> list[tuple[str, ...]]:
+    """The Inferred sheet's rows, in framework and statement order: framework, id, statement, inferred answer, source."""
+    rows: list[tuple[str, ...]] = []
+    for fw in frameworks:
+        given = inferred.get(fw.id, {})
+        for st in fw.statements:
+            found = given.get(st.id)
+            if found is not None:
+                label = L.answer_label(fw, st, found.answer.value)
+                rows.append((fw.id, st.id, " ".join(st.text.split()), label, str(found.provenance)))
+    return rows
+
+
+def _inferred_sheet(xml: bytes, rows: list[tuple[str, ...]], styles: tuple[str, ...]) -> bytes:
+    """The Inferred sheet's XML with the template's empty second row replaced by ``rows`` (text cells, grown to fit)."""
+    widths = [width for _, width in INFERRED_COLUMNS]
+    out = []
+    for n, values in enumerate(rows, start=2):
+        cells = "".join(
+            _text_cell(f"{letter}{n}", styles[i] if i < len(styles) else "0", value)
+            for i, (letter, value) in enumerate(zip("ABCDE", values, strict=True))
+        )
+        height = L.row_height(list(zip(values, widths, strict=True)))
+        out.append(f'<row r="{n}" ht="{height:g}" customHeight="1">{cells}</row>')
+    text = _SECOND_ROW.sub(lambda _: "".join(out), xml.decode("utf-8"), count=1)
+    text = _DIMENSION.sub(f'<dimension ref="A1:E{len(rows) + 1}"/>', text, count=1)
+    return text.encode("utf-8")
+
+
 def workbook_bytes(
     frameworks: Sequence[Framework],
     team: Team | None,
@@ -228,12 +276,15 @@ def workbook_bytes(
     stale_before: Mapping[str, dt.date] | None = None,
     paper: str = "A4",
     summary: Mapping[str, tuple[str, str]] | None = None,
+    inferred: InferredAnswers | None = None,
 ) -> bytes:
     """The .xlsx file of ``frameworks``, pre-filled with ``team``'s answers (blank when None), printing on ``paper``.
 
-    ``summary`` (from :func:`summary_texts`) fills each framework's Target and Stale answers rows.
+    ``summary`` (from :func:`summary_texts`) fills each framework's Target and Stale answers rows;
+    ``inferred`` (the team's inferred answers) adds the Inferred sheet when any of them is for these frameworks.
     """
-    compiled = template_for(frameworks, paper)
+    rows = inferred_rows(frameworks, inferred or {})
+    compiled = template_for(frameworks, paper, bool(rows))
     values = team_values(compiled, team, stale_before)
     cells = compiled.book.summary
     values[compiled.summary_member] = {}
@@ -250,6 +301,8 @@ def workbook_bytes(
                 data = _fill(pieces, values.get(name, {}), compiled.book.quote_style)
                 if name in taller:
                     data = _set_heights(data, taller[name])
+            if name == compiled.inferred_member:
+                data = _inferred_sheet(data, rows, compiled.inferred_styles)
             zf.writestr(name, data)
     return buffer.getvalue()
 
@@ -267,7 +320,27 @@ def export_workbook(
     day = today or dt.date.today()
     limits = {fw.id: freshness.stale_before(project.settings.max_age(fw.id), day) for fw in frameworks}
     summary = summary_texts(frameworks, team, project.settings.max_age, day) if team is not None else None
-    write_atomic(Path(path), workbook_bytes(frameworks, team, stale_before=limits, paper=project.settings.paper, summary=summary))
+    inferred = team_inferred(project, team) if team is not None else None
+    data = workbook_bytes(
+        frameworks, team, stale_before=limits, paper=project.settings.paper, summary=summary, inferred=inferred
+    )
+    write_atomic(Path(path), data)
+
+
+_indexes: dict[int, tuple[Crosswalk, Index]] = {}
+
+
+def team_inferred(project: Project, team: Team) -> InferredAnswers:
+    """The team's inferred answers per framework (none without a crosswalk); the crosswalk's index built once."""
+    cw = project.crosswalk
+    if cw is None:
+        return {}
+    hit = _indexes.get(id(cw))
+    if hit is None or hit[0] is not cw:
+        _indexes.clear()
+        hit = _indexes[id(cw)] = (cw, Index.build(cw))
+    inference = infer_team(team, project.frameworks, cw, hit[1])
+    return {fid: fi.inferred for fid, fi in inference.frameworks.items()}
 
 
 def _frameworks(project: Project, framework_ids: Iterable[str]) -> list[Framework]:

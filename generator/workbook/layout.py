@@ -15,7 +15,10 @@ SUMMARY = "Summary"
 LISTS = "Lists"
 SCORES = "Scores"
 METADATA = "Metadata"
-RESERVED = (INSTRUCTIONS, SUMMARY, LISTS, SCORES, METADATA)
+#: Read-only: the answers inferred through the crosswalk for the statements the team has not answered (import ignores it).
+INFERRED = "Inferred"
+RESERVED = (INSTRUCTIONS, SUMMARY, LISTS, SCORES, METADATA, INFERRED)
+H_FRAMEWORK, H_INFERRED_ANSWER, H_INFERRED_FROM = "Framework", "Inferred answer", "Inferred from"
 
 # Column headers of a framework sheet. Import finds columns by these words, never by position.
 H_SECTION, H_ID, H_LEVEL, H_STATEMENT, H_GUIDANCE = "Section", "ID", "Level", "Statement", "Guidance"

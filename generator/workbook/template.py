@@ -425,10 +425,29 @@ def build_instructions(wb: Workbook, frameworks: Sequence[Framework], titles: di
     protect(ws)
 
 
-def build_template(frameworks: Sequence[Framework], paper: str = "A4") -> TemplateBook:
+#: The Inferred sheet's columns and widths (160 units, like a framework sheet).
+INFERRED_COLUMNS = ((L.H_FRAMEWORK, 16), (L.H_ID, 9), (L.H_STATEMENT, 60), (L.H_INFERRED_ANSWER, 15), (L.H_INFERRED_FROM, 60))
+
+
+def build_inferred_sheet(wb: Workbook) -> None:
+    """The read-only sheet of inferred answers: a header and one styled empty row that each export replaces by its rows."""
+    ws = wb.create_sheet(L.INFERRED)
+    for i, (header, width) in enumerate(INFERRED_COLUMNS, start=1):
+        cell = ws.cell(row=1, column=i, value=header)
+        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP_TOP
+        ws.column_dimensions[get_column_letter(i)].width = width
+        ws.cell(row=2, column=i).alignment = WRAP_TOP
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    print_setup(ws, "Answers inferred through the crosswalk (read-only; import ignores this sheet)")
+    protect(ws)
+
+
+def build_template(frameworks: Sequence[Framework], paper: str = "A4", inferred: bool = False) -> TemplateBook:
     """The blank workbook of ``frameworks`` (one sheet each), with formulas, lists and metadata.
 
-    Every sheet prints on ``paper`` (``A4`` or ``Letter``), landscape, one page wide.
+    Every sheet prints on ``paper`` (``A4`` or ``Letter``), landscape, one page wide. With ``inferred``,
+    an Inferred sheet follows the framework sheets (filled per team by the export).
     """
     frameworks = tuple(frameworks)
     titles = L.sheet_titles(frameworks)
@@ -442,8 +461,10 @@ def build_template(frameworks: Sequence[Framework], paper: str = "A4") -> Templa
     sheets: dict[str, SheetLayout] = {}
     for fw in frameworks:
         sheets[fw.id] = build_framework_sheet(wb, fw, titles[fw.id], lists, quote_style)
-    # Sheets in reading order: instructions, summary, frameworks; hidden helpers last.
-    wb.move_sheet(L.LISTS, offset=len(frameworks))
+    if inferred:
+        build_inferred_sheet(wb)
+    # Sheets in reading order: instructions, summary, frameworks (and inferred answers); hidden helpers last.
+    wb.move_sheet(L.LISTS, offset=len(frameworks) + (1 if inferred else 0))
     summary = Formulas(wb, summary_ws, frameworks, sheets, lists).build()
     build_metadata(wb, frameworks, titles)
     wb.calculation.fullCalcOnLoad = True
