@@ -380,3 +380,9 @@ class Team:
     practices: FrameworkAnswers | None = None
     #: Frameworks whose official level counts inferred answers: framework id -> (line, col) of the opt-in.
     use_inferred: Mapping[str, tuple[int, int]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def answers_to(self, framework_id: str) -> FrameworkAnswers | None:
+        """The team's answers to a framework, or to the practice catalogue under its id (``practices``)."""
+        if self.practices is not None and self.practices.framework == framework_id:
+            return self.practices
+        return self.frameworks.get(framework_id)

@@ -39,6 +39,17 @@ class Project:
     def team(self, team_id: str) -> Team | None:
         return next((t for t in self.teams if t.id == team_id), None)
 
+    def answerable(self) -> Mapping[str, Framework]:
+        """Every framework a team can answer, with the practice catalogue (as ``practices``) when there is a crosswalk."""
+        if self.crosswalk is None:
+            return self.frameworks
+        catalogue = self.crosswalk.catalogue.framework
+        return MappingProxyType({**self.frameworks, catalogue.id: catalogue})
+
+    def answered_by(self, team: Team) -> list[str]:
+        """The ids of what ``team`` answered, in order: its frameworks, then the practice catalogue (its workbook's sheets)."""
+        return [fid for fid in self.answerable() if team.answers_to(fid) is not None]
+
     @property
     def ok(self) -> bool:
         return not self.problems

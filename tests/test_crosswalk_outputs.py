@@ -269,3 +269,49 @@ def test_workbook_lists_inferred_answers_read_only_and_import_leaves_them_out(
 
     assert main(["--root", str(repo.root), "export", "-f", "demo", "-o", str(tmp_path / "blank.xlsx")]) == 0
     assert "Inferred" not in openpyxl.load_workbook(tmp_path / "blank.xlsx").sheetnames  # a blank workbook has none
+
+
+def _answer_in(book: Path, sheet: str, answers: dict[str, str]) -> None:
+    wb = openpyxl.load_workbook(book)
+    ws = wb[sheet]
+    header = [c.value for c in ws[1]]
+    for r in range(2, ws.max_row + 1):
+        sid = ws.cell(r, header.index("ID") + 1).value
+        if sid in answers:
+            ws.cell(r, header.index("Answer") + 1).value = answers[sid]
+    wb.save(book)
+
+
+def test_the_practice_catalogue_is_answered_in_a_workbook(repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`export -f practices` gives the catalogue as a sheet; import writes it back into the team's `practices:` block."""
+    crosswalk(repo)
+    repo.team("t", team_file(CATALOGUE_TEAM))
+    book = tmp_path / "t.xlsx"
+    assert main(["--root", str(repo.root), "export", "-t", "t", "-o", str(book)]) == 0
+    assert "(team t; demo, practices)" in capsys.readouterr().out  # what the team answered: demo and the catalogue
+    ws = openpyxl.load_workbook(book)["practices"]
+    header = [c.value for c in ws[1]]
+    given = {r[header.index("ID")]: r[header.index("Answer")] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert given == {"vcs": "Yes", "mon": "Partial", "auto": "Yes", "retrain": None}  # catalogue order
+
+    _answer_in(book, "practices", {"mon": "yes", "retrain": "No"})
+    assert main(["--root", str(repo.root), "import", str(book), "--keep-dates"]) == 0
+    out = capsys.readouterr().out
+    assert "t / practices / mon: partial -> yes" in out and "t / practices / retrain: (not assessed) -> no" in out
+    text = (repo.root / "answers/t.yaml").read_text()
+    assert '    vcs: "yes"   # everything is in git\n' in text  # the rest of the block, comments included, as it was
+    assert "    mon: yes\n" in text and '    retrain: "no"\n' in text
+    team = load_project(repo.root).team("t")
+    assert team is not None and team.practices is not None
+    practices = {sid: a.value for sid, a in team.practices.answers.items()}
+    assert practices == {"vcs": "yes", "auto": "yes", "mon": "yes", "retrain": "no"}
+    assert {sid: a.value for sid, a in team.frameworks["demo"].answers.items()} == {"r2": "no"}  # untouched
+
+    # a team that has not answered the catalogue yet gets a `practices:` block at the end of its file
+    blank = tmp_path / "blank.xlsx"
+    assert main(["--root", str(repo.root), "export", "-f", "practices", "-o", str(blank)]) == 0
+    _answer_in(blank, "practices", {"vcs": "Yes"})
+    repo.team("u", team_file("frameworks:\n  demo:\n    answers: {b1: 'yes'}\n").replace("team: t", "team: u"))
+    before = (repo.root / "answers/u.yaml").read_text()
+    assert main(["--root", str(repo.root), "import", str(blank), "--team", "u", "--keep-dates"]) == 0
+    assert (repo.root / "answers/u.yaml").read_text() == before + 'practices:\n  answers:\n    "vcs": "yes"\n'

@@ -167,8 +167,9 @@ def _export_workbooks(project: Project, out_dir: Path, today: dt.date | None = N
         export(project, [fid], None, out_dir / Path(links.blank_workbook(fid)).name)
         count += 1
     for team in project.teams:
-        if team.frameworks:
-            export(project, sorted(team.frameworks), team, out_dir / Path(links.team_workbook(team.id)).name, today)
+        answered = project.answered_by(team)  # the practice catalogue too, for a team that answers it
+        if answered:
+            export(project, answered, team, out_dir / Path(links.team_workbook(team.id)).name, today)
             count += 1
     return count
 

@@ -596,7 +596,9 @@ def team_context(org: Org, team: Team) -> dict[str, Any]:
         "sections": sections,
         "edit_url": opts.repo_file_url(team.path, edit=True),
         "source_url": opts.repo_file_url(team.path, edit=False),
-        "workbook": org.urls.href(links.team_workbook(team.id), page) if opts.downloads and team.frameworks else None,
+        "workbook": org.urls.href(links.team_workbook(team.id), page)
+        if opts.downloads and org.project.answered_by(team)  # its frameworks, or the practice catalogue
+        else None,
         "history": history_context(org, team),
         "teams_href": org.urls.href(links.TEAMS, page),
     }

@@ -41,17 +41,14 @@ def export_command(args: argparse.Namespace) -> int:
         if team is None:
             ids = [t.id for t in project.teams]
             raise MaturityError(f"unknown team `{args.team}`{suggest(args.team, ids)}")
+    known = project.answerable()  # the frameworks, and the practice catalogue (`practices`) with a crosswalk
     if args.framework:
         fids = list(dict.fromkeys(args.framework))
         for fid in fids:
-            if fid not in project.frameworks:
-                raise MaturityError(
-                    f"unknown framework `{fid}`{suggest(fid, list(project.frameworks))}; known: {', '.join(project.frameworks)}"
-                )
-    elif team is not None and team.frameworks:
-        fids = [fid for fid in project.frameworks if fid in team.frameworks]
+            if fid not in known:
+                raise MaturityError(f"unknown framework `{fid}`{suggest(fid, list(known))}; known: {', '.join(known)}")
     else:
-        fids = list(project.frameworks)
+        fids = (project.answered_by(team) if team is not None else []) or list(project.frameworks)
     try:
         export_workbook(project, fids, team, output, getattr(args, "today", None))
     except OSError as exc:

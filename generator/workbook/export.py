@@ -161,7 +161,7 @@ def team_values(
     values: dict[str, dict[str, str]] = {}
     for fw in compiled.book.frameworks:
         cells: dict[str, str] = {}
-        fa = team.frameworks.get(fw.id) if team is not None else None
+        fa = team.answers_to(fw.id) if team is not None else None
         if fa is not None:
             layout = compiled.book.sheets[fw.id]
             ans, note, evid, when = (layout.columns[h] for h in (L.H_ANSWER, L.H_NOTE, L.H_EVIDENCE, L.H_ASSESSED))
@@ -225,7 +225,7 @@ def summary_texts(
     """
     out: dict[str, tuple[str, str]] = {}
     for fw in frameworks:
-        fa = team.frameworks.get(fw.id)
+        fa = team.answers_to(fw.id)
         if fa is None:
             continue
         due = fa.target.due if fa.target is not None else None
@@ -344,7 +344,7 @@ def team_inferred(project: Project, team: Team) -> InferredAnswers:
 
 
 def _frameworks(project: Project, framework_ids: Iterable[str]) -> list[Framework]:
-    known = project.frameworks
+    known = project.answerable()
     out: list[Framework] = []
     for fid in dict.fromkeys(framework_ids):
         fw = known.get(fid)

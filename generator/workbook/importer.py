@@ -30,7 +30,7 @@ from pathlib import Path
 
 from generator import resources
 from generator.answers import MAX_NOTE, SAFE_LINK, read_team
-from generator.model import TEAM_ID, Answer, Framework, Team
+from generator.model import TEAM_ID, Answer, Framework, FrameworkAnswers, Team
 from generator.newteam import drop_placeholders
 from generator.problems import MaturityError, Problem, Problems
 from generator.project import ANSWERS_DIR, Project
@@ -144,6 +144,7 @@ def plan_import(
     raised together in one :class:`MaturityError`.
     """
     problems = problems if problems is not None else Problems()
+    known = project.answerable()  # a workbook may hold the practice catalogue too
     notes: list[str] = []
     targets: dict[str, _Target] = {}
     wanted = list(dict.fromkeys(frameworks)) if frameworks else None
@@ -162,7 +163,7 @@ def plan_import(
         for sheet in book.sheets:
             if wanted is not None and sheet.framework not in wanted:
                 continue
-            fw = project.frameworks.get(sheet.framework)
+            fw = known.get(sheet.framework)
             if fw is None:
                 ref = f"{L.METADATA}!A{sheet.meta_row}"
                 message = f"the workbook is for framework `{sheet.framework}`, which this repository does not have"
@@ -271,7 +272,7 @@ def _entries(
     book: WorkbookData, sheet: SheetData, fw: Framework, team: Team | None, tid: str, notes: list[str], stamp: str
 ) -> tuple[dict[str, Entry], list[Change]]:
     """The entries that change, and the changes to report."""
-    fa = team.frameworks.get(fw.id) if team is not None else None
+    fa = team.answers_to(fw.id) if team is not None else None
     old_answers: Mapping[str, Answer] = fa.answers if fa is not None else {}
     prefilled = bool(book.team)
     entries: dict[str, Entry] = {}
@@ -342,51 +343,73 @@ def _plan_team(project: Project, target: _Target, create: bool, notes: list[str]
         except OSError as exc:
             raise MaturityError(f"{display}: cannot read the answer file: {exc.strerror or exc}") from None
         old_text = old_bytes.decode("utf-8-sig")
+    known = project.answerable()
     edits: dict[str, dict[str, Entry]] = {}
     changes: list[Change] = []
     for fid, (book, sheet) in target.sheets.items():
-        fw = project.frameworks[fid]
+        fw = known[fid]
         entries, fw_changes = _entries(book, sheet, fw, team, target.team, notes, stamp)
         if entries:
             edits[fid] = entries
             changes += fw_changes
     if not edits:
         return FilePlan(target.team, path, display, team is None, old_bytes, old_bytes or b"", [])
-    order = {fid: [st.id for st in project.frameworks[fid].statements] for fid in edits}
+    order = {fid: [st.id for st in known[fid].statements] for fid in edits}
 
     def same_value(fid: str, sid: str, written: str, value: str) -> bool:
-        fw = project.frameworks[fid]
+        fw = known[fid]
         return L.parse_answer(fw, fw.by_id[sid], written) == value
 
+    catalogue = tuple(fid for fid in edits if fid not in project.frameworks)  # `practices:` sits at the top level
     if team is None:
         schema_line = resources.schema_comment(project.root, "answers", path.parent)
-        new_text = new_team_text(target.team, target.name, edits, order, schema_line)
+        new_text = new_team_text(target.team, target.name, edits, order, schema_line, catalogue)
     else:
-        renamed = {fid: project.frameworks[fid].renamed for fid in edits}
+        renamed = {fid: known[fid].renamed for fid in edits}
         clean = drop_placeholders(old_text, project.frameworks, edits)  # the lines `new-team` wrote for them
-        new_text = edit_answers(clean, edits, order, same_value, display, renamed)
+        new_text = edit_answers(clean, edits, order, same_value, display, renamed, top_level=catalogue)
     bom = b"\xef\xbb\xbf" if old_bytes is not None and old_bytes.startswith(b"\xef\xbb\xbf") else b""
     new_bytes = bom + new_text.encode("utf-8")
     after, warnings = _verify(project, team, target.team, path, display, new_bytes, edits)
     effects = []
     for fid in edits:
-        fw = project.frameworks[fid]
-        before_fa = team.frameworks.get(fid) if team is not None else None
-        effects.append(effect(target.team, fw, score(fw, before_fa), score(fw, after.frameworks.get(fid))))
+        fw = known[fid]
+        before_fa = team.answers_to(fid) if team is not None else None
+        effects.append(effect(target.team, fw, score(fw, before_fa), score(fw, after.answers_to(fid))))
     return FilePlan(target.team, path, display, team is None, old_bytes, new_bytes, changes, effects, after, warnings)
 
 
 def new_team_text(
-    team: str, name: str, edits: Mapping[str, Mapping[str, Entry]], order: Mapping[str, Sequence[str]], schema_line: str = ""
+    team: str,
+    name: str,
+    edits: Mapping[str, Mapping[str, Entry]],
+    order: Mapping[str, Sequence[str]],
+    schema_line: str = "",
+    top_level: Sequence[str] = (),
 ) -> str:
-    """A new answer file holding only the imported answers (after ``schema_line``, the editor's schema comment, if any)."""
-    lines = [*schema_line.splitlines(), f"team: {team}", f"name: {scalar(name) if name else dq(team)}", "frameworks:"]
-    for fid, entries in edits.items():
-        lines += [f"  {fid}:", "    answers:"]
+    """A new answer file holding only the imported answers (after ``schema_line``, the editor's schema comment, if any).
+
+    The ids in ``top_level`` (the practice catalogue) are keys of their own, the others go under ``frameworks:``.
+    """
+    lines = [*schema_line.splitlines(), f"team: {team}", f"name: {scalar(name) if name else dq(team)}"]
+    framed = [fid for fid in edits if fid not in top_level]
+    if framed:
+        lines.append("frameworks:")
+    for fid in [*framed, *(f for f in edits if f in top_level)]:
+        indent = "" if fid in top_level else "  "
+        lines += [f"{indent}{fid}:", f"{indent}  answers:"]
         rank = {sid: i for i, sid in enumerate(order[fid])}
-        for sid in sorted(entries, key=lambda s: rank.get(s, len(rank))):
-            lines += block_lines(dq(sid), entries[sid], 6, 2)
+        for sid in sorted(edits[fid], key=lambda s: rank.get(s, len(rank))):
+            lines += block_lines(dq(sid), edits[fid][sid], len(indent) + 4, 2)
     return "\n".join(lines) + "\n"
+
+
+def _all_answers(team: Team) -> dict[str, FrameworkAnswers]:
+    """The team's answers per framework, its practice-catalogue answers included."""
+    given = dict(team.frameworks)
+    if team.practices is not None:
+        given[team.practices.framework] = team.practices
+    return given
 
 
 def _verify(
@@ -402,11 +425,12 @@ def _verify(
     if after is None:
         first = problems.sorted()[0] if problems else "unreadable"
         raise MaturityError(f"{display}: the updated file would not be valid ({first}); nothing was written")
-    before_fws = dict(team.frameworks) if team is not None else {}
-    for fid in set(before_fws) | set(after.frameworks) | set(edits):
+    before_fws = _all_answers(team) if team is not None else {}
+    after_fws = _all_answers(after)
+    for fid in set(before_fws) | set(after_fws) | set(edits):
         old = before_fws.get(fid)
         expected = {sid: (a.value, a.note, a.evidence, a.assessed) for sid, a in (old.answers.items() if old else ())}
-        new = after.frameworks.get(fid)
+        new = after_fws.get(fid)
         got = {sid: (a.value, a.note, a.evidence, a.assessed) for sid, a in (new.answers.items() if new else ())}
         for sid, e in edits.get(fid, {}).items():
             date = dt.date.fromisoformat(e.assessed) if e.assessed else got.get(sid, ("", "", (), None))[3]

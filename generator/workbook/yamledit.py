@@ -15,7 +15,7 @@ The caller re-reads the result and compares it with what was intended (see
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -217,6 +217,7 @@ def edit_answers(
     same_value: Callable[[str, str, str, str], bool],
     display: str = "answer file",
     renamed: Mapping[str, Mapping[str, str]] | None = None,
+    top_level: Collection[str] = (),
 ) -> str:
     """Return ``text`` with the answers in ``edits`` (framework -> statement -> entry) written in.
 
@@ -224,7 +225,9 @@ def edit_answers(
     go); ``same_value(framework, statement, written, value)`` says whether the text
     already written means ``value`` (so an unchanged answer is not rewritten).
     ``renamed`` (framework -> old id -> live id): an answer written under a statement's old id
-    is edited where it is, under that id (``maturity migrate`` renames ids), never doubled.
+    is edited where it is, under that id (``maturity migrate`` renames ids), never doubled. The ids in
+    ``top_level`` (the practice catalogue, ``practices:``) are keys of the file itself, not
+    of ``frameworks:``; a missing one is added at the end of the file.
     """
     problems = Problems()
     root = compose(text, display, problems)
@@ -237,6 +240,14 @@ def edit_answers(
     pending_new: list[tuple[str, Mapping[str, Entry]]] = []
     for fid, entries in edits.items():
         if not entries:
+            continue
+        if fid in top_level:
+            own = top.get(fid)
+            if own is not None:
+                _edit_framework(ed, fid, own[0], own[1], entries, order[fid], same_value, (renamed or {}).get(fid, {}))
+            else:
+                end = ed.next_line(ed.end_of(*root.value[-1]))
+                ed.insert_lines(end, _framework_lines(fid, entries, order[fid], 0, step))
             continue
         fw_node = _pairs(fw_pair[1]).get(fid) if fw_pair else None
         if fw_node is None:
