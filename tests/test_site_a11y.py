@@ -306,7 +306,8 @@ def test_heatmap_is_reached_and_scrolled_by_keyboard(example_site: BuiltSite, ph
         raise AssertionError("the heatmap was not reached with Tab")
     for _ in range(5):
         phone.keyboard.press("ArrowRight")
-    assert phone.evaluate("document.activeElement.scrollLeft") > 0
+    # Keyboard scrolling is animated: wait (up to 5 s) for the box to have moved, fail if it never does.
+    phone.wait_for_function("document.activeElement.scrollLeft > 0", timeout=5000)
     phone.keyboard.press("Tab")  # then into the table: its links to every framework and team page
     assert phone.evaluate("document.activeElement.closest('table.mc-heatmap a') !== null")
 
