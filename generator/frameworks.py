@@ -246,8 +246,7 @@ class _FrameworkReader(Reader):
                     value = self.text(value_node, f"attribute `{name}`")
             except Invalid:
                 continue
-            given = value if isinstance(value, tuple) else (value,) if isinstance(value, str) else ()
-            wrong = [v for v in given if spec.values and v not in spec.values]
+            wrong = [v for v in spec.options(value) if spec.values and v not in spec.values]
             if wrong:
                 self.error(
                     value_node,

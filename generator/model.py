@@ -205,6 +205,10 @@ class Section:
         for sub in self.sections:
             yield from sub.all_statements()
 
+    def own_level(self, number: int) -> Level | None:
+        """This section's own name (and description) for a level, if it gives one."""
+        return next((lv for lv in self.levels if lv.number == number), None)
+
     def walk(self) -> Iterator[Section]:
         yield self
         for sub in self.sections:
@@ -278,14 +282,14 @@ class Framework:
 
     def dimension_level(self, section: Section, number: int) -> str:
         """A dimension's level as a chart shows it: "Level 2", with the section's own name for it when it has one."""
-        own = next((lv for lv in section.levels if lv.number == number), None)
+        own = section.own_level(number)
         return f"Level {number}: {own.name}" if own else f"Level {number}"
 
     def level_in(self, statement: Statement, number: int) -> Level | None:
         """A level as named where a statement sits: its section's own (else its dimension's, else the framework's)."""
         for sid in (statement.section, statement.dimension):
             sec = self.sections_by_id.get(sid)
-            own = next((lv for lv in sec.levels if lv.number == number), None) if sec is not None else None
+            own = sec.own_level(number) if sec is not None else None
             if own is not None:
                 return own
         return self.level(number)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -152,3 +154,33 @@ def assert_aggregates_match(book: Path, project: Project, team_id: str) -> int:
                         assert got == pytest.approx(value if agg.unit == "points" else value / maximum), (fw.id, sl.level, cell)
                     compared += 1
     return compared
+
+
+def recalculated_books(capsys: pytest.CaptureFixture[str], root: Path, out_dir: Path, *teams: str) -> list[Path]:
+    """Each team's exported workbook as LibreOffice Calc recalculates and saves it (one run for all)."""
+    books = []
+    for team in teams:
+        book = out_dir / "in" / f"{team}.xlsx"
+        book.parent.mkdir(parents=True, exist_ok=True)
+        assert run(capsys, root, "export", "-t", team, "-o", str(book))[0] == 0
+        books.append(book)
+    saved = out_dir / "out"
+    saved.mkdir()
+    return soffice_recalculate(saved, *books)
+
+
+def edited_history(where: Path, framework: str, team: str, edit: Callable[[str], str]) -> tuple[Any, str]:
+    """A git repository with one shape framework and a team's answers, committed as they are and then edited.
+
+    Returns the repository (``test_review_support.GitRepo``) and the answer file as first committed.
+    """
+    from test_review_support import GitRepo
+
+    repo = GitRepo(where)
+    repo.write(f"frameworks/{framework}.yaml", (SHAPES / "frameworks" / f"{framework}.yaml").read_text())
+    answers = (SHAPES / "answers" / f"{team}.yaml").read_text()
+    repo.write(f"answers/{team}.yaml", answers)
+    repo.commit("first assessment")
+    repo.write(f"answers/{team}.yaml", edit(answers))
+    repo.commit("answers changed")
+    return repo, answers

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from shapes import SHAPES, assert_refused, load, pages_of, run, shapes_repo, soffice_recalculate
+from shapes import SHAPES, assert_refused, edited_history, load, pages_of, recalculated_books, run, shapes_repo
 
 from generator.frameworks import read_framework
 from generator.problems import Problems
@@ -59,7 +59,7 @@ def test_framework_page_shows_long_level_descriptions_with_examples(tmp_path: Pa
     # The description keeps both of its paragraphs; the examples are a list, their Markdown rendered.
     assert "<p>No budget exists. Work happens when a product team is blocked.</p>\n<p>Nobody is accountable" in page
     assert '<ul class="mc-examples" aria-label="Examples">' in page
-    assert "<li>\n<div class=\"mc-md mc-example\">\n<p>A shared VM set up by <em>one</em> engineer</p>" in page
+    assert '<li>\n<div class="mc-md mc-example">\n<p>A shared VM set up by <em>one</em> engineer</p>' in page
     # An aspect with its own level names uses them; choices without descriptions stay a table.
     assert "| Level 4&#58; Pulled | Teams ask for features before they build their own&#46; " in page
 
@@ -68,12 +68,8 @@ def test_workbook_formulas_give_the_same_profile_after_libreoffice(tmp_path: Pat
     from generator.workbook.export import template_for
 
     root = shapes_repo(tmp_path)
-    book = tmp_path / "in" / "team-e.xlsx"
-    book.parent.mkdir()
-    assert run(capsys, root, "export", "-t", "team-e", "-o", str(book))[0] == 0
-    out = tmp_path / "out"
-    out.mkdir()
-    (saved,) = soffice_recalculate(out, book)
+    (saved,) = recalculated_books(capsys, root, tmp_path, "team-e")
+    book = tmp_path / "in" / "team-e.xlsx"  # as exported, before LibreOffice
     ws = openpyxl.load_workbook(saved, data_only=True)["Summary"]
     cells = template_for([load(root).frameworks["platform"]]).book.summary["platform"]
     assert ws[cells.headline].value == PROFILE
@@ -156,18 +152,10 @@ def test_bad_level_declarations_are_refused_with_their_location(
     assert_refused(capsys, shapes_repo(tmp_path), path, old, new, message)
 
 
-def test_diff_shows_the_profile_and_a_fallen_aspect_is_a_regression(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from test_review_support import GitRepo
-
-    repo = GitRepo(tmp_path / "repo")
-    repo.write("frameworks/platform.yaml", (SHAPES / "frameworks" / "platform.yaml").read_text())
-    answers = (SHAPES / "answers" / "team-e.yaml").read_text()
-    repo.write("answers/team-e.yaml", answers)
-    repo.commit("first assessment")
-    repo.write("answers/team-e.yaml", answers.replace("uptake: 1", "uptake: 2").replace("running: 4", "running: 3"))
-    repo.commit("uptake up, running down")
+def test_diff_shows_the_profile_and_a_fallen_aspect_is_a_regression(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo, answers = edited_history(
+        tmp_path / "repo", "platform", "team-e", lambda a: a.replace("uptake: 1", "uptake: 2").replace("running: 4", "running: 3")
+    )
     code, out, err = run(capsys, repo.root, "diff", "HEAD~1", "HEAD", "--format", "markdown", "--fail-on-regression")
     assert code == 1, err  # running fell from 4 to 3: a regression although uptake rose
     escaped = PROFILE.replace("-", "\\-")  # Markdown: a dash is escaped in a table cell
@@ -202,12 +190,7 @@ def test_workbook_levels_at_a_declared_depth_equal_the_engine_after_libreoffice(
     root = shapes_repo(tmp_path)
     path = root / "frameworks" / "activities.yaml"
     path.write_text(_activities(f"    depth: 2\n    overall: {overall}\n"))
-    book = tmp_path / "in" / "team-d.xlsx"
-    book.parent.mkdir()
-    assert run(capsys, root, "export", "-t", "team-d", "-o", str(book))[0] == 0
-    out = tmp_path / "out"
-    out.mkdir()
-    (saved,) = soffice_recalculate(out, book)
+    (saved,) = recalculated_books(capsys, root, tmp_path, "team-d")
     ws = openpyxl.load_workbook(saved, data_only=True)["Summary"]
     project = load(root)
     fw = project.frameworks["activities"]

@@ -5,7 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from shapes import SHAPES, assert_aggregates_match, dropdown, fill, load, pages_of, run, shapes_repo, soffice_recalculate
+from shapes import (
+    SHAPES,
+    assert_aggregates_match,
+    dropdown,
+    edited_history,
+    fill,
+    load,
+    pages_of,
+    recalculated_books,
+    run,
+    shapes_repo,
+)
 
 from generator.scoring import score
 
@@ -115,12 +126,7 @@ def test_declared_aggregation_scores_as_computed_by_hand() -> None:
 
 def test_live_workbook_formulas_equal_the_engine_after_libreoffice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = shapes_repo(tmp_path)
-    book = tmp_path / "in" / "team-a.xlsx"
-    book.parent.mkdir()
-    assert run(capsys, root, "export", "-t", "team-a", "-o", str(book))[0] == 0
-    out = tmp_path / "out"
-    out.mkdir()
-    (recalculated,) = soffice_recalculate(out, book)
+    (recalculated,) = recalculated_books(capsys, root, tmp_path, "team-a")
     # headline, overall and 11 sections; then per level (3) the overall and 11 sections
     assert assert_aggregates_match(recalculated, load(root), "team-a") == 1 + 12 + 3 * 12
 
@@ -176,15 +182,7 @@ def test_team_page_shows_the_declared_score_per_section(tmp_path: Path) -> None:
 
 
 def test_diff_shows_the_practice_score_moving(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from test_review_support import GitRepo
-
-    repo = GitRepo(tmp_path / "repo")
-    repo.write("frameworks/practices.yaml", (SHAPES / "frameworks" / "practices.yaml").read_text())
-    answers = (SHAPES / "answers" / "team-a.yaml").read_text()
-    repo.write("answers/team-a.yaml", answers)
-    repo.commit("first assessment")
-    repo.write("answers/team-a.yaml", answers.replace("bd-a2: none", "bd-a2: all"))
-    repo.commit("licences known")
+    repo, _ = edited_history(tmp_path / "repo", "practices", "team-a", lambda a: a.replace("bd-a2: none", "bd-a2: all"))
     code, out, err = run(capsys, repo.root, "diff", "HEAD~1", "HEAD", "--format", "markdown")
     assert code == 0, err
     # Inventory stream 0.25 -> 1.25, Dependencies (0.25 + 1.25) / 2 = 0.75 -> 1.25, Build (1.625 + 1.25) / 2 = 1.4375,

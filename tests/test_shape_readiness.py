@@ -5,7 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from shapes import SHAPES, assert_aggregates_match, assert_refused, load, pages_of, run, shapes_repo, soffice_recalculate
+from shapes import (
+    SHAPES,
+    assert_aggregates_match,
+    assert_refused,
+    edited_history,
+    load,
+    pages_of,
+    recalculated_books,
+    run,
+    shapes_repo,
+)
 
 from generator.scoring import score
 
@@ -51,16 +61,8 @@ def test_bad_aggregation_is_refused_with_its_location(
 
 def test_live_workbook_formulas_equal_the_engine_after_libreoffice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = shapes_repo(tmp_path)
-    books = []
-    for team in ("team-b", "team-c"):
-        book = tmp_path / "in" / f"{team}.xlsx"
-        book.parent.mkdir(exist_ok=True)
-        assert run(capsys, root, "export", "-t", team, "-o", str(book))[0] == 0
-        books.append(book)
-    out = tmp_path / "out"
-    out.mkdir()
     project = load(root)
-    for team, book in zip(("team-b", "team-c"), soffice_recalculate(out, *books), strict=True):
+    for team, book in zip(("team-b", "team-c"), recalculated_books(capsys, root, tmp_path, "team-b", "team-c"), strict=True):
         assert assert_aggregates_match(book, project, team) >= 7
 
 
@@ -74,15 +76,7 @@ def test_pages_read_the_bands(tmp_path: Path) -> None:
 
 
 def test_diff_shows_the_declared_score_beside_the_level(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from test_review_support import GitRepo
-
-    repo = GitRepo(tmp_path / "repo")
-    repo.write("frameworks/readiness.yaml", (SHAPES / "frameworks" / "readiness.yaml").read_text())
-    answers = (SHAPES / "answers" / "team-b.yaml").read_text()
-    repo.write("answers/team-b.yaml", answers)
-    repo.commit("first assessment")
-    repo.write("answers/team-b.yaml", answers.replace("infra-3: n/a", "infra-3: automated"))
-    repo.commit("rollbacks rehearsed")
+    repo, _ = edited_history(tmp_path / "repo", "readiness", "team-b", lambda a: a.replace("infra-3: n/a", "infra-3: automated"))
     code, out, err = run(capsys, repo.root, "diff", "HEAD~1", "HEAD", "--format", "markdown")
     assert code == 0, err
     # Before: weakest section infra 0.5 + 0.5 = 1 -> level 2; 8.5 of 11 points = 77%.

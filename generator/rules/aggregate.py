@@ -101,6 +101,15 @@ def band_of(config: AggregateConfig, value: float | None) -> int | None:
 Slice = tuple[float | None, Mapping[str, float | None], Mapping[str, float], float]
 
 
+def _everything(st: Statement) -> bool:
+    return True
+
+
+def _maxima(fw: Framework, config: AggregateConfig, keep: Any = _everything) -> tuple[dict[str, float | None], float | None]:
+    """The highest score of every section and overall, counting the statements ``keep`` accepts (all of them at 1)."""
+    return _values(fw, config, lambda st: 1.0 if keep(st) else None)
+
+
 def _slice(fw: Framework, config: AggregateConfig, results: Mapping[str, StatementResult], keep: Any) -> Slice:
     """The score counting only the statements ``keep`` accepts (the rest left out, like n/a): overall, per
     section (None where none of them is answered), the maxima, and the overall maximum."""
@@ -113,7 +122,7 @@ def _slice(fw: Framework, config: AggregateConfig, results: Mapping[str, Stateme
     assessed = {sec.id: any(results[st.id].assessed for st in sec.all_statements() if keep(st)) for sec in fw.walk_sections()}
     shown = {sid: (v if assessed[sid] else None) for sid, v in raw.items()}
     any_assessed = any(r.assessed and keep(r.statement) for r in results.values())
-    maxima, top = _values(fw, config, lambda st: 1.0 if keep(st) else None)
+    maxima, top = _maxima(fw, config, keep)
     return (
         overall if any_assessed else None,
         MappingProxyType(shown),
@@ -131,7 +140,8 @@ def _levels(fw: Framework, config: AggregateConfig) -> tuple[int, ...]:
 
 def _slice_columns(i: int) -> tuple[str, str, str]:
     """Scores-sheet columns of the i-th level's statement score, earned points and weight (from column BH on)."""
-    return tuple(get_column_letter(60 + 3 * i + j) for j in range(3))  # type: ignore[return-value]
+    first = 60 + 3 * i
+    return get_column_letter(first), get_column_letter(first + 1), get_column_letter(first + 2)
 
 
 def _value_columns(levels: Sequence[int]) -> list[tuple[str, tuple[str, str, str]]]:
@@ -266,14 +276,14 @@ class Aggregate(ScoringRule):
 
     # -- scoring --------------------------------------------------------------------------
     def maxima(self, fw: Framework, config: AggregateConfig) -> tuple[dict[str, float | None], float | None]:
-        return _values(fw, config, lambda st: 1.0)
+        return _maxima(fw, config)
 
     def maximum(self, fw: Framework, config: AggregateConfig) -> float:
         return self.maxima(fw, config)[1] or 0.0
 
     def aggregate(self, fw: Framework, rule: Rule, results: Mapping[str, StatementResult]) -> AggregateResult:
         config = _config(rule)
-        whole = _slice(fw, config, results, lambda st: True)
+        whole = _slice(fw, config, results, _everything)
         slices = tuple(
             LevelSlice(level, *_slice(fw, config, results, lambda st, lv=level: st.level == lv)) for level in _levels(fw, config)
         )
@@ -284,7 +294,8 @@ class Aggregate(ScoringRule):
         config = _config(rule)
         if not config.bands:
             return None
-        return LevelOutcome((), band_of(config, self.aggregate(fw, rule, results).overall), ())
+        overall = _slice(fw, config, results, _everything)[0]  # the whole score; the bands never read the per-level ones
+        return LevelOutcome((), band_of(config, overall), ())
 
     def headline(self, fw: Framework, rule: Rule, scored: Scored) -> Headline:
         agg = next(a for a in scored.aggregates if a.name == rule.name)
@@ -391,7 +402,7 @@ class Aggregate(ScoringRule):
             digits = "0" + ("." + "0" * config.decimals if config.decimals else "")
             return f'{digits}" / {maximum:g}"' if config.unit == "points" else f"{digits}%"
 
-        slices = {lv: _values(fw, config, lambda st, lv=lv: 1.0 if st.level == lv else None) for lv in levels}
+        slices = {lv: _maxima(fw, config, lambda st, lv=lv: st.level == lv) for lv in levels}
         by_level: dict[int, tuple[str, dict[str, str]]] = {}
         if levels:  # a header row: the whole score in C, then one column per level
             ws.cell(row, 3, "All levels").font = Font(bold=True)
