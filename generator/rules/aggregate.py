@@ -17,9 +17,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from generator.model import Framework, Rule, Section, Statement
 from generator.results import AggregateResult, FrameworkScore, Headline, LevelSlice, StatementResult
 from generator.rules.base import (
@@ -140,6 +137,8 @@ def _levels(fw: Framework, config: AggregateConfig) -> tuple[int, ...]:
 
 def _slice_columns(i: int) -> tuple[str, str, str]:
     """Scores-sheet columns of the i-th level's statement score, earned points and weight (from column BH on)."""
+    from openpyxl.utils import get_column_letter  # openpyxl only when a workbook is written
+
     first = 60 + 3 * i
     return get_column_letter(first), get_column_letter(first + 1), get_column_letter(first + 2)
 
@@ -147,6 +146,8 @@ def _slice_columns(i: int) -> tuple[str, str, str]:
 def _value_columns(levels: Sequence[int]) -> list[tuple[str, tuple[str, str, str]]]:
     """Where a section's score goes on its rule row (AC: every statement; AD, AE, ...: one level each),
     and the statement columns each is computed from."""
+    from openpyxl.utils import get_column_letter  # openpyxl only when a workbook is written
+
     out = [("AC", ("Z", "L", "K"))]
     out += [(get_column_letter(30 + i), _slice_columns(i)) for i in range(len(levels))]
     return out
@@ -326,6 +327,9 @@ class Aggregate(ScoringRule):
     # -- workbook -------------------------------------------------------------------------
     def summary_rows(self, book: Formulas, fw: Framework, rule: Rule, row: int) -> tuple[tuple[str, str, int] | None, int]:
         """The score of every section (Scores, columns AA:AC) and a block on the Summary showing them."""
+        from openpyxl.styles import Alignment, Font  # openpyxl only when a workbook is written
+        from openpyxl.utils import get_column_letter  # openpyxl only when a workbook is written
+
         config = _config(rule)
         ws, sc = book.summary, book.scores
         rows = book.rows[fw.id]

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.utils import get_column_letter
-
 from generator.model import CUMULATIVE, Framework, Rule, Section, Statement
 from generator.results import DimensionLevel, FrameworkScore, Headline, StatementResult
 from generator.rules.base import (
@@ -123,6 +121,8 @@ class CumulativeLevels(ScoringRule):
 
     def level_cells(self, book: Formulas, fw: Framework, rule: Rule) -> dict[str, str]:
         """Per dimension a row of 1/0 flags "every statement up to this level is met", then its level."""
+        from openpyxl.utils import get_column_letter  # openpyxl only when a workbook is written
+
         cells: dict[str, str] = {}
         for top in dimensions(fw, rule):
             a, b = book.span(fw, top.id)

@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from openpyxl.styles import Font
-
 from generator.model import REQUIRED, Framework, Rule
 from generator.results import FrameworkScore, Headline, RequiredSetResult, StatementResult
 from generator.rules.base import BucketSpec, Scored, ScoringRule, SummaryCells, quote
@@ -58,6 +56,8 @@ class RequiredSet(ScoringRule):
         return [("not yet", len(assessed) - met, 0.0), (rule.name, met, 1.0)]
 
     def summary_rows(self, book: Formulas, fw: Framework, rule: Rule, row: int) -> tuple[tuple[str, str, int] | None, int]:
+        from openpyxl.styles import Font  # openpyxl only when a workbook is written
+
         ids = members(fw, rule)
         rows = book.statement_row_numbers(fw, ids)
         met = "+".join(f"SUM({book.rng('J', lo, hi)})" for lo, hi in _runs(rows)) or "0"
