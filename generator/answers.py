@@ -12,9 +12,9 @@ from types import MappingProxyType
 from yaml.nodes import MappingNode, Node
 
 from generator.model import OWNER, TEAM_ID, Answer, Framework, FrameworkAnswers, Statement, Target, Team
-from generator.problems import Problems
+from generator.problems import Problem, Problems
 from generator.site.links import reserved_team_id
-from generator.yamlsource import Invalid, Reader, read_document, suggest
+from generator.yamlsource import Invalid, Reader, compose, decode, read_document, suggest
 
 TEAM_KEYS = ("$schema", "team", "name", "group", "owners", "description", "use-inferred", "frameworks", "practices")
 FRAMEWORK_KEYS = ("target", "target_due", "assessed", "answers")
@@ -35,11 +35,15 @@ class _AnswerReader(Reader):
         frameworks: Mapping[str, Framework],
         today: dt.date | None,
         catalogue: Framework | None = None,
+        reuse: Mapping[str, Section] | None = None,
     ) -> None:
         super().__init__(path, problems)
         self.frameworks = frameworks
         self.today = today or dt.date.today()
         self.catalogue = catalogue
+        #: framework id -> what reading its part of the file gave (answers and problems), kept for a second reading
+        self.sections: dict[str, Section] = {}
+        self.reuse = reuse or {}
 
     def team(self, root: Node, file_stem: str) -> Team:
         keys = self.mapping(root, "answer file", TEAM_KEYS, ("team", "name"))
@@ -69,10 +73,19 @@ class _AnswerReader(Reader):
                 if fw is None:
                     self.error(key_node, f"unknown framework `{fid}`{suggest(fid, sorted(self.frameworks))}")
                     continue
+                kept = self.reuse.get(fid)
+                if kept is not None and kept.framework is fw:  # the same text read against the same framework
+                    self.problems.items.extend(kept.problems)
+                    if kept.answers is not None:
+                        frameworks[fid] = kept.answers
+                    self.sections[fid] = kept
+                    continue
+                start = len(self.problems.items)
                 try:
                     frameworks[fid] = self.framework_answers(fw, value_node)
                 except Invalid:
-                    continue
+                    pass
+                self.sections[fid] = Section(fw, frameworks.get(fid), tuple(self.problems.items[start:]))
         practices = self.practices(keys["practices"]) if "practices" in keys else None
         use_inferred = self.use_inferred(keys["use-inferred"][1]) if "use-inferred" in keys else {}
         return Team(
@@ -270,6 +283,15 @@ class _AnswerReader(Reader):
         return option.value
 
 
+@dataclasses.dataclass(frozen=True)
+class Section:
+    """One framework's part of an answer file as read against ``framework``: its answers (None if invalid) and problems."""
+
+    framework: Framework
+    answers: FrameworkAnswers | None
+    problems: tuple[Problem, ...]
+
+
 def _meets(fw: Framework, st: Statement, answer: Answer) -> bool:
     if st.is_rubric:
         return True
@@ -298,3 +320,39 @@ def read_team(
         data,
         lambda name, local, root: _AnswerReader(name, local, frameworks, today, catalogue).team(root, path.stem),
     )
+
+
+Read = tuple[Team | None, tuple[Problem, ...]]
+
+
+def read_team_twice(
+    path: Path,
+    data: bytes,
+    sides: tuple[Mapping[str, Framework], Mapping[str, Framework]],
+    display: str,
+    catalogues: tuple[Framework | None, Framework | None] = (None, None),
+    today: dt.date | None = None,
+) -> tuple[Read, Read]:
+    """One answer file read against two sets of frameworks (a diff's two sides), parsed once.
+
+    Each result is what :func:`read_team` gives for that side; the part answering a framework that is
+    the same object on both sides is read once, and its answers and problems are shared. A file with
+    an ``&`` anywhere is read whole both times: it may hold a YAML anchor, and an alias is refused
+    wherever it is met, which a part read only once could hide.
+    """
+    out: list[Read] = []
+    sections: Mapping[str, Section] = {}
+    text = decode(data, display, local := Problems())
+    root = compose(text, display, local) if text is not None else None
+    for frameworks, catalogue in zip(sides, catalogues, strict=True):
+        problems = Problems(list(local.items))
+        team: Team | None = None
+        if root is not None:
+            reader = _AnswerReader(display, problems, frameworks, today, catalogue, sections)
+            try:
+                team = reader.team(root, path.stem)
+            except Invalid:
+                team = None
+            sections = reader.sections if b"&" not in data else {}
+        out.append((team if team is not None and not problems else None, tuple(problems.items)))
+    return out[0], out[1]

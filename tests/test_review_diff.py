@@ -16,7 +16,7 @@ from generator.problems import MaturityError
 from generator.review.diff import compare
 from generator.review.gitrepo import Git
 from generator.review.render import MARKER, escape
-from generator.review.snapshot import ParseCache, list_revision, load_pair
+from generator.review.snapshot import ParseCache, Snapshot, list_revision, load_pair
 
 GOLDEN = Path(__file__).parent / "golden" / "diff"
 
@@ -263,3 +263,42 @@ def test_new_evidence_and_site_links(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "[Alpha](https://other.example.com/team/alpha/)" in other
     _, none, _ = run(r.root, capsys, "HEAD~1", "HEAD", "--format", "markdown", "--site-url", "")
     assert "](https://" not in none
+
+
+def test_framework_change_reads_each_file_once_and_keeps_every_problem(tmp_path: Path) -> None:
+    """A file the same on both sides is parsed once: what answers an unchanged framework is shared, with its
+    warnings; what answers the changed one is read again (here an answer under an id the new version renamed)."""
+    r = base_repo(tmp_path / "repo")
+    kappa = team_yaml("kappa", "Kappa", {"b1": "yes", "r1": "yes"}, rub="1") + "      nosuch: 2\n"
+    r.write("answers/kappa.yaml", kappa)
+    # the unchanged framework's answers hold an anchor that the changed one's reuse: the alias is met on both sides
+    anchored = "team: lambda\nname: Lambda\nframeworks:\n  rub:\n    answers: &d\n      strategy: 1\n  demo:\n    answers: *d\n"
+    r.write("answers/lambda.yaml", anchored)
+    r.commit("kappa and lambda")
+    renamed_r1 = DEMO.replace('version: "1.0"', 'version: "1.1"').replace("{id: r1,", "{id: r1-new, aliases: [r1],")
+    r.write("frameworks/demo.yaml", renamed_r1)
+    r.commit("demo 1.1 renames r1")
+    git = Git(r.root)
+    base = list_revision(git, "HEAD~1", git.resolve("HEAD~1"))
+    head = list_revision(git, "HEAD", git.resolve("HEAD"))
+    before, after = load_pair(base, head, ParseCache())
+
+    assert after.teams["kappa"].frameworks["rub"] is before.teams["kappa"].frameworks["rub"]  # read once
+    assert after.teams["kappa"].frameworks["demo"] is not before.teams["kappa"].frameworks["demo"]
+    assert dict(after.teams["kappa"].frameworks["demo"].renamed) == {"r1": "r1-new"}
+    assert set(after.teams["kappa"].frameworks["demo"].answers) == {"b1", "r1-new"}
+
+    def messages(snapshot: Snapshot, path: str) -> list[str]:
+        return [f"{p.line}: {p.message}" for p in snapshot.problems.sorted() if p.path == path]
+
+    unknown = "12: `rub` (version 2) has no statement `nosuch`; this answer is left out of every score"
+    assert messages(before, "answers/kappa.yaml") == [unknown]
+    renamed = (
+        "8: `r1` is now `r1-new` in `demo` (version 1.1); the answer counts for it "
+        "(`maturity migrate` rewrites the file to the new id)"
+    )
+    assert messages(after, "answers/kappa.yaml") == [renamed, unknown]
+    # an alias is refused on both sides, wherever the anchor is
+    alias = "this value is reused through a YAML alias"
+    for side in (before, after):
+        assert "lambda" not in side.teams and any(alias in m for m in messages(side, "answers/lambda.yaml"))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator.answers import read_team
+from generator.answers import read_team, read_team_twice
 from generator.crosswalk.loader import CATALOGUE_PATH, CROSSWALK_DIR, build_crosswalk, read_catalogue
 from generator.crosswalk.model import Crosswalk
 from generator.frameworks import read_framework
@@ -273,6 +273,24 @@ def load_snapshot(listing: Listing, cache: ParseCache, answer_paths: Iterable[st
     return Snapshot(listing, frameworks, fw_shas, teams, team_shas, invalid, problems, crosswalk)
 
 
+def read_shared(base: Listing, head: Listing, cache: ParseCache) -> None:
+    """Parse each answer file that is the same on both sides once, for both sides' frameworks (into ``cache``).
+
+    Only the parts answering a framework that changed are read a second time.
+    """
+    sides = (base, head)
+    frameworks = tuple(load_frameworks(side, cache, Problems())[0] for side in sides)
+    catalogues = tuple(load_catalogue(side, Problems()) for side in sides)
+    signatures = tuple(side.framework_signature for side in sides)
+    shared = [p for p, sha in base.answers.items() if head.answers.get(p) == sha and base.sizes.get(p, 0) <= MAX_FILE_BYTES]
+    data = base.read(p for p in shared if (base.answers[p], p, signatures[0]) not in cache.teams)
+    for path, content in data.items():
+        sha = base.answers[path]
+        reads = read_team_twice(Path(path), content, (frameworks[0], frameworks[1]), path, (catalogues[0], catalogues[1]))
+        for signature, read in zip(signatures, reads, strict=True):
+            cache.teams[(sha, path, signature)] = read
+
+
 def load_pair(base: Listing, head: Listing, cache: ParseCache | None = None) -> tuple[Snapshot, Snapshot]:
     """Both sides, parsing only answer files that differ between them when no framework or mapping changed.
 
@@ -280,6 +298,8 @@ def load_pair(base: Listing, head: Listing, cache: ParseCache | None = None) -> 
     sides), since any team's inferred answers may move.
     """
     cache = cache or ParseCache()
+    if base.framework_signature != head.framework_signature:
+        read_shared(base, head, cache)
     if base.crosswalk_signature == head.crosswalk_signature:
         base_files = set(base.answers.items())
         head_files = set(head.answers.items())
