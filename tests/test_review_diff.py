@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from test_review_support import DEMO, GitRepo, base_repo, feature_branch, team_yaml
 
+from generator import parallel
 from generator.cli import main
 from generator.problems import MaturityError
+from generator.review import chunked
 from generator.review.diff import compare
 from generator.review.gitrepo import Git
 from generator.review.render import MARKER, escape
@@ -97,8 +99,8 @@ def test_unrelated_change_says_no_maturity_change(tmp_path: Path, capsys: pytest
     check_golden("unrelated.md", normalise(out, r).replace(r.sha("HEAD~1")[:10], "<base>"))
 
 
-def test_framework_change_moves_every_team(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    r = base_repo(tmp_path / "repo")
+def framework_branch(r: GitRepo) -> None:
+    """A branch where the demo framework gains a statement and re-levels another."""
     r.git("checkout", "-q", "-b", "feature")
     changed = DEMO.replace('version: "1.0"', 'version: "1.1"')
     new_statement = '\n      - {id: r3, text: Drift is watched., level: 1, source: "5"}'
@@ -106,6 +108,11 @@ def test_framework_change_moves_every_team(tmp_path: Path, capsys: pytest.Captur
     changed = changed.replace("monitoring., level: 2", "monitoring., level: 1")
     r.write("frameworks/demo.yaml", changed)
     r.commit("demo 1.1")
+
+
+def test_framework_change_moves_every_team(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    r = base_repo(tmp_path / "repo")
+    framework_branch(r)
     code, out, _ = run(r.root, capsys, "main", "feature")
     assert code == 0
     check_golden("framework.md", normalise(out, r))
@@ -302,3 +309,26 @@ def test_framework_change_reads_each_file_once_and_keeps_every_problem(tmp_path:
     alias = "this value is reused through a YAML alias"
     for side in (before, after):
         assert "lambda" not in side.teams and any(alias in m for m in messages(side, "answers/lambda.yaml"))
+
+
+@pytest.mark.parametrize("scenario", ["feature", "framework"])
+def test_a_diff_done_in_chunks_is_the_same_diff(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, scenario: str
+) -> None:
+    """Large diffs are split into chunks of teams (in forked workers where there are cores); with every diff
+    chunked, the reviewed goldens still come out: renamed, moved, added and removed teams included."""
+    monkeypatch.setattr(chunked, "CHUNKED_MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)  # forked workers, even on one core
+    calls: list[int] = []
+    split = chunked.split
+    monkeypatch.setattr(chunked, "split", lambda b, h, n: calls.append(n) or split(b, h, n))
+    r = base_repo(tmp_path / "repo")
+    (feature_branch if scenario == "feature" else framework_branch)(r)
+    code, out, _ = run(r.root, capsys, "main", "feature")
+    assert code == 0 and calls  # it was chunked
+    git = Git(r.root)
+    assert len(chunked.split(*(list_revision(git, x, git.resolve(x)) for x in ("main", "feature")), calls[0])) > 1
+    check_golden("feature.md" if scenario == "feature" else "framework.md", normalise(out, r))
+    if scenario == "feature":
+        code, out, _ = run(r.root, capsys, "main", "feature", "--format", "json")
+        check_golden("feature.json", normalise(out, r))

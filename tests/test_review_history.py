@@ -142,13 +142,14 @@ def test_not_a_repository_and_empty_repository(tmp_path: Path) -> None:
 
 
 def test_worker_pool_gives_the_same_points(history_repo: tuple[GitRepo, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import parallel
     from generator.review import history as module
 
     r, _ = history_repo
     fws = frameworks_now(r.root)
     alone = collect_history(r.root, fws)
     monkeypatch.setattr(module, "PARALLEL_MIN_JOBS", 1)
-    monkeypatch.setattr(module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
     pooled = collect_history(r.root, fws)
     assert dict(pooled.points) == dict(alone.points) and pooled.notes == alone.notes
     assert len(pooled.points["alpha"]) == 4

@@ -10,10 +10,10 @@ from generator.fsio import write_atomic
 from generator.problems import MaturityError
 from generator.project import find_root, load_valid_project
 from generator.review import codeowners
-from generator.review.diff import compare
+from generator.review.chunked import diff_listings
 from generator.review.gitrepo import Git
 from generator.review.render import NO_LINKS, SiteLinks, json_text, markdown, text
-from generator.review.snapshot import ParseCache, list_revision, list_worktree, load_pair
+from generator.review.snapshot import list_revision, list_worktree
 
 MAIN_BRANCHES = ("main", "origin/main", "master", "origin/master")
 
@@ -63,8 +63,7 @@ def diff_command(args: argparse.Namespace) -> int:
     else:
         label, base_sha = args.base, git.resolve(args.base)
     base = list_revision(git, label, base_sha)
-    before, after = load_pair(base, head, ParseCache())
-    diff = compare(before, after, getattr(args, "max_drop", None))
+    diff = diff_listings(base, head, getattr(args, "max_drop", None))
     fmt = args.format or ("text" if sys.stdout.isatty() else "markdown")
     links = site_links(root, getattr(args, "site_url", None)) if fmt != "json" else NO_LINKS
     if fmt == "json":

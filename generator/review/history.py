@@ -16,15 +16,13 @@ point: it has no score, and ``problem`` says why.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing as mp
-import os
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 from generator.model import TEAM_ID, Framework
+from generator.parallel import fork_map
 from generator.problems import MaturityError
 from generator.project import ANSWERS_DIR, FRAMEWORKS_DIR, YAML_SUFFIXES
 from generator.review.gitrepo import ZERO_SHA, Git
@@ -106,17 +104,8 @@ def _evaluate(job: Job) -> Outcome:
 
 
 def _run_jobs(jobs: list[Job]) -> dict[Job, Outcome]:
-    """Every job's outcome; on Linux with several cores, in a forked pool of workers."""
-    workers = min(os.cpu_count() or 1, 8)
-    # fork only from a single-threaded process (e.g. not from inside `maturity serve`'s watcher)
-    single = threading.active_count() == 1
-    if single and len(jobs) >= PARALLEL_MIN_JOBS and workers > 1 and "fork" in mp.get_all_start_methods():
-        try:
-            with mp.get_context("fork").Pool(workers) as pool:
-                return dict(zip(jobs, pool.map(_evaluate, jobs, chunksize=max(1, len(jobs) // (workers * 8))), strict=True))
-        except OSError:  # no processes available here: do it in this one
-            pass
-    return {job: _evaluate(job) for job in jobs}
+    """Every job's outcome; with several cores, in forked workers."""
+    return dict(zip(jobs, fork_map(_evaluate, jobs, PARALLEL_MIN_JOBS), strict=True))
 
 
 def collect_history(root: Path, frameworks: Mapping[str, Framework]) -> History:

@@ -300,10 +300,17 @@ def load_pair(base: Listing, head: Listing, cache: ParseCache | None = None) -> 
     cache = cache or ParseCache()
     if base.framework_signature != head.framework_signature:
         read_shared(base, head, cache)
-    if base.crosswalk_signature == head.crosswalk_signature:
-        base_files = set(base.answers.items())
-        head_files = set(head.answers.items())
-        base_paths = [p for p, s in base.answers.items() if (p, s) not in head_files]
-        head_paths = [p for p, s in head.answers.items() if (p, s) not in base_files]
-        return load_snapshot(base, cache, base_paths), load_snapshot(head, cache, head_paths)
-    return load_snapshot(base, cache), load_snapshot(head, cache)
+    base_paths, head_paths = paths_to_read(base, head)
+    return load_snapshot(base, cache, base_paths), load_snapshot(head, cache, head_paths)
+
+
+def paths_to_read(base: Listing, head: Listing) -> tuple[list[str], list[str]]:
+    """The answer files each side of a diff reads: those that differ, or all when the frameworks or the crosswalk did."""
+    if base.crosswalk_signature != head.crosswalk_signature:
+        return list(base.answers), list(head.answers)
+    base_files = set(base.answers.items())
+    head_files = set(head.answers.items())
+    return (
+        [p for p, s in base.answers.items() if (p, s) not in head_files],
+        [p for p, s in head.answers.items() if (p, s) not in base_files],
+    )

@@ -1,0 +1,68 @@
+"""Work spread over the machine's cores in forked worker processes, or done here when that cannot help.
+
+Workers are forked, so they inherit what the caller prepared (parsed frameworks, blobs) without
+copying it; only each item and its result cross between processes (pickled). Forking is used only
+on systems that have it, from a single-threaded process (never from inside `maturity serve`'s
+watcher thread), when more than one core is available to this process and there are at least
+``min_items`` items; otherwise the items are done one after the other in this process, with the
+same results.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Never more workers than this, however many cores there are.
+MAX_WORKERS = 8
+
+
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity, which containers and CI runners restrict)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def workers_for(n_items: int, min_items: int) -> int:
+    """How many worker processes ``n_items`` items get: 0 (do them here) or 2 and more."""
+    workers = min(cores(), MAX_WORKERS)
+    forkable = "fork" in mp.get_all_start_methods() and threading.active_count() == 1
+    return workers if forkable and workers > 1 and n_items >= min_items else 0
+
+
+def fork_map(fn: Callable[[T], R], items: Sequence[T], min_items: int, chunksize: int = 0) -> Iterator[R]:
+    """``fn(item)`` for every item, in order; in forked workers when that can help (see the module's docstring).
+
+    ``fn`` must be a module-level function (it is named, not copied, to the workers).
+    """
+    workers = workers_for(len(items), min_items)
+    if workers:
+        try:
+            pool = mp.get_context("fork").Pool(workers, initializer=_worker_signals)
+        except OSError:  # no processes available here: do it in this one
+            workers = 0
+        else:
+            try:
+                yield from pool.imap(fn, items, chunksize=chunksize or max(1, len(items) // (workers * 8)))
+                pool.close()
+            finally:
+                pool.terminate()  # at once when interrupted; after close(), the workers have ended
+                pool.join()
+            return
+    for item in items:
+        yield fn(item)
+
+
+def _worker_signals() -> None:
+    """A worker leaves interruption to the process that forked it (which ends the workers), and ends quietly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
