@@ -261,6 +261,9 @@ def test_workbook_lists_inferred_answers_read_only_and_import_leaves_them_out(
     header = [c.value for c in demo[1]]
     answers = {r[header.index("ID")]: r[header.index("Answer")] for r in demo.iter_rows(min_row=2, values_only=True)}
     assert answers == {"b1": None, "b2": None, "r1": None, "r2": "No"}  # the answer cells hold the team's own answers only
+    told = " ".join(str(c.value) for c in wb["Instructions"]["A"] if c.value)
+    assert "An Inferred sheet, when there is one, lists answers inferred through the crosswalk" in told
+    assert "import never reads it" in told and "maturity accept-inferred" in told
 
     before = (repo.root / "answers/t.yaml").read_bytes()
     [resaved] = soffice_recalculate(tmp_path / "lo", book)

@@ -373,6 +373,13 @@ def build_instructions(wb: Workbook, frameworks: Sequence[Framework], titles: di
             None,
         ),
         ("The Summary sheet recalculates the scores and levels as you answer.", None),
+        (
+            "An Inferred sheet, when there is one, lists answers inferred through the crosswalk from what the team "
+            "answered in other frameworks, each with its source. It is read only and import never reads it; "
+            "to make an inferred answer the team's own, pick it in the Answer column of the framework's sheet "
+            "(or run maturity accept-inferred in the repository).",
+            None,
+        ),
         ("Do not rename the framework sheets or edit the hidden sheets; import needs them.", None),
         ("", None),
         ("What the answers mean", BOLD),
