@@ -221,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: text when printing to a terminal, else markdown)",
     )
     p.add_argument("--main-branch", default=None, help="branch to compare with (default: main, else master)")
+    p.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP)
     p.add_argument(
         "--fail-on-regression",
         action="store_true",

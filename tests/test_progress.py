@@ -88,3 +88,23 @@ def test_build_shows_progress_on_a_terminal_only(repo, tmp_path: Path) -> None: 
     assert "pages:" not in piped and "\x1b" not in piped and "\r" not in piped
     quiet = _build(repo.root, tmp_path / "c", "--quiet", tty=True)
     assert "pages:" not in quiet and "\x1b[K" not in quiet
+
+
+def test_a_diff_that_reads_every_file_shows_progress_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from test_review_diff import framework_branch
+    from test_review_support import base_repo
+
+    from generator.cli import main
+    from generator.review import chunked
+
+    monkeypatch.setattr(chunked, "CHUNKED_MIN_FILES", 1)  # the example has 5 teams; a real organisation hundreds
+    r = base_repo(tmp_path / "repo")
+    framework_branch(r)
+    for quiet, expected in (((), True), (("--quiet",), False)):
+        term = _Terminal()
+        monkeypatch.setattr(sys, "stderr", term)
+        assert main(["--root", str(r.root), "diff", "main", "feature", *quiet]) == 0
+        assert ("\r\x1b[Kcomparing answer files: 10/10" in term.getvalue()) is expected  # 5 files on each side
+        assert "Alpha" in capsys.readouterr().out

@@ -53,7 +53,7 @@ def diff_listings(base: Listing, head: Listing, max_drop: float | None = None) -
     _WORK.update(base=in_memory(base, base_paths), head=in_memory(head, head_paths), cache=cache, max_drop=max_drop)
     parts: list[Diff] = []
     try:
-        with Progress("Comparing answer files", len(base.answers) + len(head.answers)) as progress:
+        with Progress("comparing answer files", len(base.answers) + len(head.answers)) as progress:
             for chunk, part in zip(chunks, fork_map(_compare_chunk, chunks, 2, chunksize=1), strict=True):
                 parts.append(part)
                 progress.step(sum((p in base.answers) + (p in head.answers) for p in chunk))
