@@ -313,14 +313,27 @@ def _statement_changes(
 
 
 def _side_standings(
-    fw: Framework | None, team: Team | None, inference: TeamInference | None
+    fw: Framework | None,
+    team: Team | None,
+    inference: TeamInference | None,
+    scored: dict[tuple[int, int], Standing] | None = None,
 ) -> tuple[Standing | None, Standing | None, Mapping[str, Inferred]]:
-    """The official standing, the standing with inferred answers (when it differs) and the inferred answers."""
+    """The official standing, the standing with inferred answers (when it differs) and the inferred answers.
+
+    ``scored`` keeps official standings by (framework, answers) object: the other side reuses one for the same pair.
+    """
     if fw is None or team is None:
         return None, None, MappingProxyType({})
     fi = inference.frameworks.get(fw.id) if inference is not None else None
     official = official_answers(team, fw, inference)
-    st = standing(fw, official) if official is not None else None
+    st = None
+    if official is not None:
+        key = (id(fw), id(official))
+        st = scored.get(key) if scored is not None else None
+        if st is None:
+            st = standing(fw, official)
+            if scored is not None:
+                scored[key] = st
     if fi is None or not fi.inferred:
         return st, None, MappingProxyType({})
     wider = standing(fw, with_inferred(fw, team.frameworks.get(fw.id), fi))
@@ -352,8 +365,9 @@ def _deltas(
         fw_b, fw_a = base_fw.get(fid), head_fw.get(fid)
         if fw_b is fw_a and fa_before is fa_after and _inferred(inf_b, fid) == _inferred(inf_a, fid):
             continue  # the same answers to the same framework, explicit and inferred: nothing to score
-        st_b, wide_b, inferred_b = _side_standings(fw_b, before, inf_b)
-        st_a, wide_a, inferred_a = _side_standings(fw_a, after, inf_a)
+        scored: dict[tuple[int, int], Standing] = {}  # both sides alive here: object ids stay unique
+        st_b, wide_b, inferred_b = _side_standings(fw_b, before, inf_b, scored)
+        st_a, wide_a, inferred_a = _side_standings(fw_a, after, inf_a, scored)
         fw = fw_a or fw_b
         assert fw is not None  # a team only answers known frameworks
         stmts: tuple[StatementChange, ...] = ()
