@@ -24,6 +24,7 @@ from generator.review.diff import Diff, Side, compare
 from generator.review.snapshot import (
     Listing,
     ParseCache,
+    load_catalogue,
     load_crosswalk,
     load_frameworks,
     load_pair,
@@ -48,8 +49,11 @@ def diff_listings(base: Listing, head: Listing, max_drop: float | None = None) -
         return compare(*load_pair(base, head, cache), max_drop)
     for side in (base, head):  # parsed once, here, for every chunk
         frameworks, _ = load_frameworks(side, cache, Problems())
+        load_catalogue(side, Problems(), cache)
         load_crosswalk(side, frameworks, cache)
     chunks = split(base, head, min(cores(), MAX_WORKERS) * CHUNKS_PER_WORKER)
+    if base.framework_signature != head.framework_signature:  # a file the same on both sides is read with the base
+        head_paths = [p for p in head_paths if base.answers.get(p) != head.answers[p]]
     _WORK.update(base=in_memory(base, base_paths), head=in_memory(head, head_paths), cache=cache, max_drop=max_drop)
     parts: list[Diff] = []
     try:

@@ -132,6 +132,8 @@ class ParseCache:
     frameworks: dict[tuple[str, str], tuple[Framework | None, tuple[Problem, ...]]] = field(default_factory=dict)
     teams: dict[tuple[str, str, object], tuple[Team | None, tuple[Problem, ...]]] = field(default_factory=dict)
     crosswalks: dict[object, Crosswalk | None] = field(default_factory=dict)
+    #: the practice catalogue (as a framework) and its problems, by blob sha
+    catalogues: dict[str, tuple[Framework | None, tuple[Problem, ...]]] = field(default_factory=dict)
 
     def framework(self, path: str, sha: str, data: bytes) -> tuple[Framework | None, tuple[Problem, ...]]:
         key = (sha, path)
@@ -208,13 +210,26 @@ def load_frameworks(listing: Listing, cache: ParseCache, problems: Problems) -> 
     return frameworks, shas
 
 
-def load_catalogue(listing: Listing, problems: Problems) -> Framework | None:
-    """The practice catalogue of ``listing`` as a framework (what a team's ``practices:`` block answers), if any."""
+def load_catalogue(listing: Listing, problems: Problems, cache: ParseCache | None = None) -> Framework | None:
+    """The practice catalogue of ``listing`` as a framework (what a team's ``practices:`` block answers), if any.
+
+    With ``cache``, each catalogue blob is parsed once.
+    """
     if CATALOGUE_PATH not in listing.frameworks or listing.sizes.get(CATALOGUE_PATH, 0) > MAX_FILE_BYTES:
         return None
-    data = listing.read([CATALOGUE_PATH]).get(CATALOGUE_PATH, b"")
-    catalogue = read_catalogue(Path(CATALOGUE_PATH), problems, CATALOGUE_PATH, data)
-    return catalogue.framework if catalogue is not None else None
+    sha = listing.frameworks[CATALOGUE_PATH]
+    if cache is None or sha not in cache.catalogues:
+        found = Problems()
+        data = listing.read([CATALOGUE_PATH]).get(CATALOGUE_PATH, b"")
+        catalogue = read_catalogue(Path(CATALOGUE_PATH), found, CATALOGUE_PATH, data)
+        parsed = (catalogue.framework if catalogue is not None else None, tuple(found.items))
+        if cache is None:
+            problems.items.extend(parsed[1])
+            return parsed[0]
+        cache.catalogues[sha] = parsed
+    framework, known = cache.catalogues[sha]
+    problems.items.extend(known)
+    return framework
 
 
 def load_crosswalk(listing: Listing, frameworks: Mapping[str, Framework], cache: ParseCache) -> Crosswalk | None:
@@ -240,7 +255,7 @@ def load_snapshot(listing: Listing, cache: ParseCache, answer_paths: Iterable[st
     """Parse the frameworks and the answer files ``answer_paths`` (default: all) of ``listing``."""
     problems = Problems()
     frameworks, fw_shas = load_frameworks(listing, cache, problems)
-    catalogue = load_catalogue(listing, problems)
+    catalogue = load_catalogue(listing, problems, cache)
     signature = listing.framework_signature
     paths = list(listing.answers if answer_paths is None else answer_paths)
     teams: dict[str, Team] = {}
@@ -280,7 +295,7 @@ def read_shared(base: Listing, head: Listing, cache: ParseCache) -> None:
     """
     sides = (base, head)
     frameworks = tuple(load_frameworks(side, cache, Problems())[0] for side in sides)
-    catalogues = tuple(load_catalogue(side, Problems()) for side in sides)
+    catalogues = tuple(load_catalogue(side, Problems(), cache) for side in sides)
     signatures = tuple(side.framework_signature for side in sides)
     shared = [p for p, sha in base.answers.items() if head.answers.get(p) == sha and base.sizes.get(p, 0) <= MAX_FILE_BYTES]
     data = base.read(p for p in shared if (base.answers[p], p, signatures[0]) not in cache.teams)
