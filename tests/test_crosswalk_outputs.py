@@ -39,7 +39,7 @@ def team_page(repo: Repo, tmp_path: Path) -> str:
     assert not project.problems, project.problems.sorted()
     out = tmp_path / "docs"
     render.render_pages(pages.collect(project, pages.SiteOptions()), out)
-    return (out / "team" / "t.md").read_text(encoding="utf-8")
+    return (out / "team" / "t" / "index.md").read_text(encoding="utf-8")
 
 
 def test_team_page_marks_inferred_answers_with_their_source_and_coverage(repo: Repo, tmp_path: Path) -> None:

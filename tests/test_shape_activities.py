@@ -168,7 +168,7 @@ def test_a_statement_title_leads_its_text_in_the_workbook_and_on_the_team_page(
     header = [c.value for c in ws[1]]
     row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[header.index("ID")] == "sign-artifacts")
     assert row[header.index("Statement")] == "Signed artifacts: Artifacts are signed when they are built."
-    page = (pages_of(root, tmp_path / "docs") / "team" / "team-d.md").read_text()
+    page = (pages_of(root, tmp_path / "docs") / "team" / "team-d" / "index.md").read_text()
     assert "<td>sign-artifacts</td><td>Signed artifacts: Artifacts are signed when they are built.</td>" in page
 
 

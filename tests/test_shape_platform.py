@@ -41,7 +41,7 @@ def test_a_profile_has_a_level_per_aspect_and_no_overall_level() -> None:
 
 def test_team_page_shows_the_profile_and_no_overall_level(tmp_path: Path) -> None:
     docs = pages_of(SHAPES, tmp_path / "docs")
-    page = (docs / "team" / "team-e.md").read_text()
+    page = (docs / "team" / "team-e" / "index.md").read_text()
     # The headline is the profile and no overall level follows it.
     assert f'<div class="mc-result"><p><span class="mc-badge hm hm-2">{PROFILE}</span> <span class="mc-target' in page
     assert "below level" not in page and "Top level reached" not in page

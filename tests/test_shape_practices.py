@@ -156,7 +156,7 @@ def test_score_per_section_and_level_as_computed_by_hand(tmp_path: Path) -> None
     assert three.overall == pytest.approx((0.25 + 0.5) / 2)
     # The levels add up to the whole for a stream (sums): 1 + 0.5 + 0.5 = 2 for unit tests.
     assert sum(by_level[lv].sections["build.tests.a"] or 0 for lv in (1, 2, 3)) == pytest.approx(agg.sections["build.tests.a"])
-    page = (pages_of(SHAPES, tmp_path / "docs") / "team" / "team-a.md").read_text()
+    page = (pages_of(SHAPES, tmp_path / "docs") / "team" / "team-a" / "index.md").read_text()
     heads = ("Level 1: 0.84 / 1", "Level 2: 0.31 / 1", "Level 3: 0.38 / 1")
     assert "".join(f'<th scope="col">{h}</th>' for h in heads) in page
     assert '<th scope="row">\u2003Dependencies</th><td class="hm hm-1">0.75 / 3</td><td class="hm hm-1">0.38 / 1</td>' in page
@@ -174,7 +174,7 @@ def test_scores_give_the_score_per_level(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_team_page_shows_the_declared_score_per_section(tmp_path: Path) -> None:
-    page = (pages_of(SHAPES, tmp_path / "docs") / "team" / "team-a.md").read_text()
+    page = (pages_of(SHAPES, tmp_path / "docs") / "team" / "team-a" / "index.md").read_text()
     assert "1.53 / 3" in page
     assert "<h3>Practice score: 1.53 / 3</h3>" in page
     assert 'Unit tests</th><td class="hm hm-3">2.00 / 3</td>' in page

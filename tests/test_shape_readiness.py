@@ -70,7 +70,7 @@ def test_pages_read_the_bands(tmp_path: Path) -> None:
     docs = pages_of(SHAPES, tmp_path / "docs")
     fw_page = (docs / "framework" / "readiness.md").read_text()
     assert "level 0 from 0, level 1 from 0.5, level 2 from 1, level 3 from 1.5, level 4 from 2, level 5 from 3" in fw_page
-    team = (docs / "team" / "team-b.md").read_text()
+    team = (docs / "team" / "team-b" / "index.md").read_text()
     assert "<h3>Final score: 1.00 / 3</h3>" in team
     assert 'Data tests</th><td class="hm hm-4">2.50 / 3</td>' in team
 

@@ -41,7 +41,7 @@ def test_offline_site_works_from_disk(offline_site: Path, browser: Browser) -> N
         page.locator("nav a", has_text="Teams").first.click()
         page.wait_for_url("**/teams.html")
         page.locator("article a", has_text="Orion Forecasting").first.click()
-        page.wait_for_url("**/team/orion.html")
+        page.wait_for_url("**/team/orion/index.html")
         assert "Orion Forecasting" in page.locator("h1").first.inner_text()
         assert "r1 Models are monitored." in _search(page, "monitored", "Models are monitored")  # no server needed
         page.locator(".md-search-result__item", has_text="Models are monitored").first.click()
@@ -57,7 +57,7 @@ def test_site_is_world_readable_and_build_says_how_to_view(
     assert stat.S_IMODE(offline_site.stat().st_mode) == 0o755
     assert {m for p, m in modes.items() if (offline_site / p).is_dir()} == {0o755}
     assert {m for p, m in modes.items() if (offline_site / p).is_file()} == {0o644}
-    assert "downloads/orion.xlsx" in modes and "team/orion.html" in modes
+    assert "downloads/orion.xlsx" in modes and "team/orion/index.html" in modes
     root = org(tmp_path / "org")
     assert main(["--root", str(root), "build"]) == 0
     last = capsys.readouterr().out.splitlines()[-1]

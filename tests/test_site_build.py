@@ -17,7 +17,7 @@ from generator.project import load_project
 from generator.site import charts, pages, render
 from generator.site.build import build_site, merge_nav
 from generator.site.escape import md_block, md_code, md_inline, nav_title, safe_url
-from generator.site.links import Urls
+from generator.site.links import Urls, from_page
 
 GOLDEN = Path(__file__).parent / "golden"
 HOSTILE_NOTE = "<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3)) {: onclick=alert(4)}"
@@ -162,6 +162,14 @@ def test_relative_urls_follow_mkdocs_layout() -> None:
     assert Urls().href("framework/a.md", "team/x.md") == "../../framework/a/"
     assert Urls().href("downloads/x.xlsx", "team/x.md") == "../../downloads/x.xlsx"
     assert Urls(directory_urls=False).href("framework/a.md", "team/x.md") == "../framework/a.html"
+    # a page that is its folder's index: the same link relative to its URL and to its Markdown file
+    assert Urls().href("framework/a.md", "team/x/index.md") == "../../framework/a/"
+    assert Urls(directory_urls=False).href("downloads/x.xlsx", "team/x/index.md") == "../../downloads/x.xlsx"
+    assert Urls().href("team/x/index.md", "index.md") == "team/x/"
+    # Markdown links: relative to the page's Markdown file, whatever the URLs
+    assert from_page("team/x/index.md", "framework/a.md") == "../team/x/index.md"
+    assert from_page("downloads/blank-a.xlsx", "framework/a.md") == "../downloads/blank-a.xlsx"
+    assert from_page("framework/a.md", "index.md") == "framework/a.md"
 
 
 def test_merge_nav_lists_every_framework_where_mkdocs_yml_put_the_frameworks_page() -> None:
@@ -225,9 +233,9 @@ def _generate(repo, out: Path, history: object = None) -> None:  # type: ignore[
 @pytest.mark.parametrize(
     ("page", "golden"),
     [
-        ("team/alpha.md", "site_team_alpha.md"),
+        ("team/alpha/index.md", "site_team_alpha.md"),
         ("framework/demo.md", "site_framework_demo.md"),
-        ("group/payments.md", "site_group_payments.md"),
+        ("group/payments/index.md", "site_group_payments.md"),
     ],
 )
 def test_golden_pages(repo, tmp_path: Path, page: str, golden: str) -> None:  # type: ignore[no-untyped-def]
@@ -246,7 +254,7 @@ def test_team_page_content(repo, tmp_path: Path) -> None:  # type: ignore[no-unt
     write_teams(repo)
     out = tmp_path / "docs"
     _generate(repo, out)
-    text = (out / "team/alpha.md").read_text(encoding="utf-8")
+    text = (out / "team/alpha/index.md").read_text(encoding="utf-8")
     assert "<script>" not in text and "<img" not in text and 'href="javascript' not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "What blocks Level 1: Basic" in text  # alpha is at level 0; r1 is the basic that blocks
@@ -264,7 +272,8 @@ def test_build_site_end_to_end(repo, tmp_path: Path) -> None:  # type: ignore[no
     site = tmp_path / "out" / "site"
     result = build_site(repo.root, site, tmp_path / "kept-docs")
     assert result.teams == 2 and (site / "index.html").is_file()
-    assert (site / "team" / "alpha" / "index.html").is_file() and (tmp_path / "kept-docs" / "team" / "alpha.md").is_file()
+    assert (site / "team" / "alpha" / "index.html").is_file()
+    assert (tmp_path / "kept-docs" / "team" / "alpha" / "index.md").is_file()
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     blob = json.dumps(index)
     assert "Beta Search" in blob  # team names are findable

@@ -103,7 +103,7 @@ def test_a_new_organisation_from_init_to_scores(installed: Installed) -> None:
 
     out = m("build", "--offline", cwd=org).stdout
     assert "2 teams" in out and out.splitlines()[-1].startswith("view it: open file://")
-    page = (org / "site/team/fraud.html").read_text()
+    page = (org / "site/team/fraud/index.html").read_text()
     assert "Fraud ML" in page and 'data-md-component="source"' not in page and "<title>" in page
     assert (org / "site/downloads/fraud.xlsx").is_file() and (org / "site/search/search_index.js").is_file()
 

@@ -8,6 +8,7 @@ folder next to the target and renamed into place at the end.
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
 import datetime as dt
 import io
@@ -34,7 +35,7 @@ from generator.problems import MaturityError, Problems, print_warnings
 from generator.progress import Progress
 from generator.project import Project, find_root, load_valid_project
 from generator.site import links, pages, render
-from generator.site.mkdocs_config import ConfigSource, config_source
+from generator.site.mkdocs_config import ConfigSource, check_written_config, config_source, effective_config, write_config
 from generator.site.stash import StashPlugin
 
 if TYPE_CHECKING:
@@ -91,7 +92,8 @@ def load_mkdocs_config(source: ConfigSource, **overrides: Any) -> Any:
     from mkdocs.exceptions import Abort, ConfigurationError
 
     try:
-        return load_config(str(source.path), **{**source.overrides, **overrides})
+        # a copy: MkDocs empties the mappings of ``markdown_extensions`` it reads, and ``serve`` loads the same source again
+        return load_config(str(source.path), **{**copy.deepcopy(source.overrides), **overrides})
     except (ConfigurationError, Abort) as exc:
         raise MaturityError(f"{source.path}: {exc}") from None
 
@@ -158,14 +160,21 @@ def _check_site_dir(site_dir: Path, root: Path, docs_dir: Path) -> None:
             )
 
 
-def _export_workbooks(project: Project, out_dir: Path, today: dt.date | None = None) -> int:
+def _export_blanks(project: Project, out_dir: Path) -> int:
+    """The blank workbook of every framework (framework pages link them, so they are there before MkDocs runs)."""
+    from generator.workbook.export import export_workbook as export
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for fid in sorted(project.frameworks):
+        export(project, [fid], None, out_dir / Path(links.blank_workbook(fid)).name)
+    return len(project.frameworks)
+
+
+def _export_team_workbooks(project: Project, out_dir: Path, today: dt.date | None = None) -> int:
     from generator.workbook.export import export_workbook as export
 
     out_dir.mkdir(parents=True, exist_ok=True)
     count = 0
-    for fid in sorted(project.frameworks):
-        export(project, [fid], None, out_dir / Path(links.blank_workbook(fid)).name)
-        count += 1
     for team in project.teams:
         answered = project.answered_by(team)  # the practice catalogue too, for a team that answers it
         if answered:
@@ -180,7 +189,9 @@ def _workbook_child(
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent stops it with SIGTERM and cleans up itself
     try:
         started = time.perf_counter()
-        n = _export_workbooks(project, out_dir, today)
+        blanks = _export_blanks(project, out_dir)
+        conn.send(("blanks", blanks))
+        n = blanks + _export_team_workbooks(project, out_dir, today)
         conn.send(("ok", n, time.perf_counter() - started))
     except MaturityError as exc:
         conn.send(("error", str(exc), "\n".join(map(str, exc.problems.sorted()))))
@@ -212,7 +223,7 @@ class _Workbooks:
     def __init__(self, project: Project, out_dir: Path, parallel: bool, today: dt.date | None = None) -> None:
         self.project, self.out_dir, self.started, self.today = project, out_dir, time.perf_counter(), today
         self.proc: Any = None
-        self.result: tuple[Any, ...] | None = None
+        self.count, self.spent = 0, 0.0
         if parallel and "fork" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("fork")
             self.conn, child = ctx.Pipe(duplex=False)
@@ -220,20 +231,35 @@ class _Workbooks:
             self.proc.start()
             child.close()
 
-    def finish(self) -> tuple[int, float]:
-        """Wait for the workbooks; (count, seconds spent writing them). Raises MaturityError on failure."""
-        if self.proc is None:
-            started = time.perf_counter()
-            return _export_workbooks(self.project, self.out_dir, self.today), time.perf_counter() - started
+    def _receive(self) -> tuple[Any, ...]:
         try:
-            msg = self.conn.recv()
+            msg: tuple[Any, ...] = self.conn.recv()
         except EOFError:
             msg = ("error", "writing the workbooks failed (the worker stopped)", "")
-        self.proc.join()
-        if msg[0] != "ok":
+        if msg[0] == "error":
+            self.proc.join()
             if msg[2]:
                 print(msg[2], file=sys.stderr)
             raise MaturityError(f"site not built: {msg[1]}")
+        return msg
+
+    def blanks(self) -> None:
+        """Wait for the blank workbooks (written first). Raises MaturityError on failure."""
+        if self.proc is None:
+            self.spent = time.perf_counter()
+            self.count = _export_blanks(self.project, self.out_dir)
+            self.spent = time.perf_counter() - self.spent
+        else:
+            self._receive()
+
+    def finish(self) -> tuple[int, float]:
+        """Wait for every workbook; (count, seconds spent writing them). Raises MaturityError on failure."""
+        if self.proc is None:
+            started = time.perf_counter()
+            n = self.count + _export_team_workbooks(self.project, self.out_dir, self.today)
+            return n, self.spent + time.perf_counter() - started
+        msg = self._receive()
+        self.proc.join()
         return int(msg[1]), float(msg[2])
 
     def cancel(self) -> None:
@@ -265,10 +291,11 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def _write_history(history: Any, project: Project, site: Path) -> None:
+def _write_history(history: Any, project: Project, docs: Path) -> None:
+    """``history/<team>.csv`` and ``.json`` into the pages' folder, where an engine copies them like any file."""
     if history is None or not getattr(history, "available", False):
         return
-    out = site / "history"
+    out = docs / "history"
     out.mkdir(parents=True, exist_ok=True)
     fields = ["team", "commit", "date", "framework", "level", "percent", "headline", "problem"]
     for team in project.teams:
@@ -279,6 +306,30 @@ def _write_history(history: Any, project: Project, site: Path) -> None:
         writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
         (out / f"{team.id}.csv").write_text(buf.getvalue(), encoding="utf-8")
         (out / f"{team.id}.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
+
+
+def _link_files(names: list[Path], out: Path) -> None:
+    """Hard links to ``names`` in ``out`` (copies where the file system has none)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for path in names:
+        try:
+            os.link(path, out / path.name)
+        except OSError:
+            shutil.copyfile(path, out / path.name)
+
+
+def _publish_downloads(written: Path, docs: Path | None, site_downloads: Path) -> None:
+    """Put the team workbooks (written while MkDocs built) into the site, and into the kept pages' folder ``docs``.
+
+    In ``docs/downloads/`` an engine's own clean build of the pages copies them like any other file; the blank
+    workbooks are there already (put before MkDocs ran, which copied them into the site).
+    """
+    team_books = sorted(p for p in written.iterdir() if not p.name.startswith(links.BLANK_PREFIX))
+    if docs is not None:
+        _link_files(team_books, docs / "downloads")
+    site_downloads.mkdir(parents=True, exist_ok=True)
+    for path in team_books:
+        os.replace(path, site_downloads / path.name)
 
 
 def _print_warnings(project: Project) -> None:
@@ -328,7 +379,8 @@ def build_site(
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_folders(site_dir)
     tmp_docs = None if docs_dir is not None else temp_dir(DOCS_PREFIX)
-    docs = Path(docs_dir).resolve() if docs_dir is not None else Path(tmp_docs)  # type: ignore[arg-type]
+    docs = Path(docs_dir).resolve() if docs_dir is not None else Path(tmp_docs) / "docs"  # type: ignore[arg-type]
+    check_written_config(docs)
     staging = temp_dir(f".{site_dir.name}.building-", site_dir.parent)
     downloads_tmp = temp_dir(f".{site_dir.name}.downloads-", site_dir.parent)
     wb: _Workbooks | None = None
@@ -353,8 +405,18 @@ def build_site(
         org = pages.collect(project, site_options(cfg, workbooks), hist, today)
         with Progress("generating team pages", len(org.teams)) as shown:
             files = render.render_pages(org, docs, timings=timings, progress=shown)
+        _write_history(hist, project, docs)
         timings["pages"] = time.perf_counter() - t
-        cfg["nav"] = merge_nav(cfg.get("nav"), render.nav(org))
+        if wb is not None:
+            t = time.perf_counter()
+            wb.blanks()
+            timings["blank workbooks (wait)"] = time.perf_counter() - t
+            _link_files(sorted(downloads_tmp.glob(f"{links.BLANK_PREFIX}*")), docs / "downloads")
+        # The build reads the configuration it writes next to the pages (the one `mkdocs build -f` and
+        # `zensical build -f` read); only the accelerator and the progress display are added here.
+        written = write_config(docs, effective_config(root, docs, merge_nav(cfg.get("nav"), render.nav(org)), offline=offline))
+        with mkdocs_logging():
+            cfg = load_mkdocs_config(ConfigSource(written), site_dir=str(staging), strict=True)
         if accelerate:
             cfg["plugins"]["maturity/stash"] = StashPlugin()
 
@@ -377,8 +439,7 @@ def build_site(
             n_workbooks, spent = wb.finish()
             timings["workbooks"] = spent
             timings["workbooks (wait)"] = time.perf_counter() - t
-            os.replace(downloads_tmp, staging / "downloads")
-        _write_history(hist, project, staging)
+            _publish_downloads(downloads_tmp, docs if tmp_docs is None else None, staging / "downloads")
         (staging / SITE_MARKER).write_text("Built by `maturity build`.\n", encoding="utf-8")
         world_readable(staging)
 

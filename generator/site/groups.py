@@ -201,7 +201,7 @@ def framework_teams(org: Org, fw: Framework) -> dict[str, Any]:
         if sc is None:
             continue
         scores.append(sc)
-        at.setdefault(sc.headline.text, []).append((t.name, org.urls.href(links.team_page(t.id), page)))
+        at.setdefault(sc.headline.text, []).append((t.name, links.from_page(links.team_page(t.id), page)))
         rank[sc.headline.text] = -1.0 if sc.headline.ratio is None else sc.headline.ratio
     results = [{"result": text, "teams": at[text]} for text in sorted(at, key=lambda k: -rank[k])]
     top = blocking(fw, scores)[: TOP_BLOCKERS * 2]

@@ -1,7 +1,17 @@
 """Where every generated page and file lives, and relative links between them.
 
-Markdown links use source paths (``team/x.md``) and MkDocs resolves them; raw HTML
-blocks need real URLs, computed here the way MkDocs lays pages out.
+Markdown links use source paths relative to the page's Markdown file (``../team/x/index.md``), and
+the engine resolves them. Links inside raw HTML blocks are left as written by MkDocs (relative to
+the page's URL) but resolved against the Markdown file by Zensical; they mean the same in both
+only when the Markdown file sits in the folder of its URL. So:
+
+- team and group pages, which hold links in raw HTML, are each the index page of their own folder
+  (``team/x/index.md``, URL ``team/x/``), and so is the home page (``index.md``): their raw HTML
+  links are computed here as URLs relative to the page (:meth:`Urls.href`);
+- framework pages keep their names (``framework/x.md``: an ``index.md`` in the navigation would
+  become its section's own page under Material's ``navigation.indexes``), and their links are
+  Markdown links (:func:`from_page`), inside HTML through ``md_in_html`` where needed; the other
+  pages at the top (``frameworks.md``, ``teams.md``, ...) use Markdown links too.
 """
 
 from __future__ import annotations
@@ -37,11 +47,11 @@ def framework_page(framework_id: str) -> str:
 
 
 def team_page(team_id: str) -> str:
-    return f"team/{team_id}.md"
+    return f"team/{team_id}/index.md"
 
 
 def group_page(group_slug: str) -> str:
-    return f"group/{group_slug}.md"
+    return f"group/{group_slug}/index.md"
 
 
 #: The group of teams whose answer file names none.
@@ -72,6 +82,11 @@ def blank_workbook(framework_id: str) -> str:
 
 def team_history(team_id: str, ext: str) -> str:
     return f"history/{team_id}.{ext}"
+
+
+def from_page(target: str, page: str) -> str:
+    """A Markdown link from the page ``page`` to ``target`` (both source paths), relative to the page's Markdown file."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
 
 @dataclass(frozen=True)

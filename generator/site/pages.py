@@ -297,7 +297,7 @@ def framework_context(org: Org, fw: Framework) -> dict[str, Any]:
         "chart": distribution_chart(fw, dist),
         "assessed": sum(1 for t in org.teams if fw.id in t.frameworks),
         "team_count": len(org.teams),
-        "blank_workbook": org.urls.href(links.blank_workbook(fw.id), page) if org.options.downloads else None,
+        "blank_workbook": links.from_page(links.blank_workbook(fw.id), page) if org.options.downloads else None,
         "statement_count": len(fw.statements),
     }
 

@@ -148,7 +148,8 @@ def _render_pages(
     page("home.md.j2", links.HOME, home)
     page("frameworks.md.j2", links.FRAMEWORKS, pages.frameworks_context(org))
     page("teams.md.j2", links.TEAMS, pages.teams_context(org))
-    page("about.md.j2", links.ABOUT, {"options": org.options, "frameworks": org.frameworks})
+    framework_pages = {f.id: links.framework_page(f.id) for f in org.frameworks}
+    page("about.md.j2", links.ABOUT, {"options": org.options, "frameworks": org.frameworks, "framework_pages": framework_pages})
     if org.project.crosswalk is not None:
         context = crosswalk_context(org.project.crosswalk, org.project.frameworks, links.framework_page)
         page("crosswalk.md.j2", CROSSWALK_PAGE, context)
