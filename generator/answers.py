@@ -9,12 +9,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from generator.model import OWNER, TEAM_ID, Answer, Framework, FrameworkAnswers, Statement, Target, Team
 from generator.problems import Problem, Problems
 from generator.site.links import reserved_team_id
-from generator.yamlsource import Invalid, Reader, compose, decode, read_document, suggest
+from generator.yamlsource import NULLS, Invalid, Reader, compose, decode, read_document, suggest
 
 TEAM_KEYS = ("$schema", "team", "name", "group", "owners", "description", "use-inferred", "frameworks", "practices")
 FRAMEWORK_KEYS = ("target", "target_due", "assessed", "answers")
@@ -25,6 +25,8 @@ SAFE_LINK = re.compile(r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"']+|[A-Za-z0-9_./
 MAX_NOTE = 4000
 #: The evidence of one answer goes into one workbook cell, one link a line: no more than a cell holds.
 MAX_EVIDENCE_TEXT = 32_767
+#: Longest bare answer read by the quick path (scale values are short; longer text takes the full checks).
+MAX_PLAIN = 200
 
 
 class _AnswerReader(Reader):
@@ -161,8 +163,13 @@ class _AnswerReader(Reader):
                         f"`{sid}` is now `{st.id}` in `{fw.id}` (version {fw.version}); the answer counts for it "
                         "(`maturity migrate` rewrites the file to the new id)",
                     )
+                line = key_node.start_mark.line + 1
+                plain = self.plain_answer(fw, st, value_node, default_date, line)
+                if plain is not None:
+                    answers[st.id] = plain
+                    continue
                 try:
-                    answers[st.id] = self.answer(fw, st, value_node, default_date, key_node.start_mark.line + 1)
+                    answers[st.id] = self.answer(fw, st, value_node, default_date, line)
                 except Invalid:
                     continue
         self.check_dependencies(fw, answers)
@@ -225,6 +232,20 @@ class _AnswerReader(Reader):
         if day > self.today + dt.timedelta(days=1):  # a day of slack for time zones
             raise self.fail(node, f"assessed date {raw} is in the future")
         return day
+
+    @staticmethod
+    def plain_answer(fw: Framework, st: Statement, node: Node, default_date: dt.date | None, line: int) -> Answer | None:
+        """The answer when it is a bare value on the statement's scale (most answers), else None.
+
+        The common case, read quickly with the result :meth:`answer` gives for it; anything else (a mapping,
+        a rubric level, nothing, a long or unknown value) is left to :meth:`answer`, which reports what is wrong.
+        """
+        if type(node) is not ScalarNode or st.is_rubric or len(node.value) > MAX_PLAIN:
+            return None
+        if not node.style and node.value in NULLS:
+            return None
+        option = fw.scale_of(st).lookup(node.value)
+        return None if option is None else Answer(st.id, option.value, "", (), default_date, line)
 
     def answer(self, fw: Framework, st: Statement, node: Node, default_date: dt.date | None, line: int) -> Answer:
         note, evidence, assessed = "", (), default_date

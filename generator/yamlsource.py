@@ -62,7 +62,9 @@ class _Loader(_Parser, yaml.resolver.BaseResolver):  # type: ignore[misc, valid-
         return self._TAGS[kind]
 
 
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+#: What YAML reads as "nothing" when written bare (unquoted).
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_NULLS = NULLS
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 

@@ -5,8 +5,8 @@ files are split into chunks by file name: a team's id is its file's name, so eac
 one chunk on both sides, and every file that exists on one side only (an added, removed, moved
 or renamed team) goes into the first chunk, where :func:`compare` can recognise a renaming.
 Each chunk is loaded and compared with the same code as a small diff (:func:`load_pair`,
-:func:`compare`), in forked workers that inherit the parsed frameworks and the blobs read here
-(:mod:`generator.parallel`), and the partial diffs are joined: teams in id order, framework and
+:func:`compare`), in forked workers that inherit the frameworks and crosswalk parsed here and
+read their own chunk's files (:mod:`generator.parallel`), and the partial diffs are joined: teams in id order, framework and
 mapping changes (the same in every chunk) once, and both sides' problems. A diff that reads few
 files is done in one piece.
 """
@@ -30,14 +30,13 @@ from generator.review.snapshot import (
     load_pair,
     paths_to_read,
 )
-from generator.yamlsource import MAX_FILE_BYTES
 
 #: Below this many answer files to read, one piece in this process is as fast.
 CHUNKED_MIN_FILES = 200
 #: Chunks per worker: several, so that the workers finish together and progress moves.
 CHUNKS_PER_WORKER = 4
 
-# Read by the workers (inherited through fork): both sides, their blobs in memory, the parse cache.
+# Read by the workers (inherited through fork): both sides and the parse cache.
 _WORK: dict[str, object] = {}
 
 
@@ -52,9 +51,7 @@ def diff_listings(base: Listing, head: Listing, max_drop: float | None = None) -
         load_catalogue(side, Problems(), cache)
         load_crosswalk(side, frameworks, cache)
     chunks = split(base, head, min(cores(), MAX_WORKERS) * CHUNKS_PER_WORKER)
-    if base.framework_signature != head.framework_signature:  # a file the same on both sides is read with the base
-        head_paths = [p for p in head_paths if base.answers.get(p) != head.answers[p]]
-    _WORK.update(base=in_memory(base, base_paths), head=in_memory(head, head_paths), cache=cache, max_drop=max_drop)
+    _WORK.update(base=base, head=head, cache=cache, max_drop=max_drop)
     parts: list[Diff] = []
     try:
         with Progress("comparing answer files", len(base.answers) + len(head.answers)) as progress:
@@ -79,13 +76,6 @@ def split(base: Listing, head: Listing, n: int) -> list[frozenset[str]]:
     for k, name in enumerate(rest):
         chunks[k % len(chunks)].extend(by_name[name])
     return [frozenset(c) for c in chunks if c]
-
-
-def in_memory(listing: Listing, paths: Sequence[str]) -> Listing:
-    """``listing`` with the answer files ``paths`` (and every framework and mapping file) read now, in one batch."""
-    wanted = [*listing.frameworks, *listing.mappings, *(p for p in paths if listing.sizes.get(p, 0) <= MAX_FILE_BYTES)]
-    data = listing.read(wanted)
-    return dataclasses.replace(listing, read=lambda names: {p: data[p] for p in names if p in data})
 
 
 def _compare_chunk(paths: frozenset[str]) -> Diff:
