@@ -14,6 +14,7 @@ import jinja2
 from generator import resources
 from generator.crosswalk.page import PAGE as CROSSWALK_PAGE
 from generator.crosswalk.page import crosswalk_context
+from generator.model import Team
 from generator.problems import MaturityError
 from generator.progress import Progress
 from generator.site import charts, groups, links, pages
@@ -124,9 +125,25 @@ def render_pages(
         env = env or environment(org.project.root)
         return _render_pages(org, docs_dir, env, timings if timings is not None else {}, teams, progress)
     except jinja2.TemplateError as exc:
-        root = org.project.root.resolve()
-        kind = "syntax error" if isinstance(exc, jinja2.TemplateSyntaxError) else "error"
-        raise MaturityError(f"{_template_place(exc, root)}template {kind}: {exc.message}") from None
+        raise _template_error(exc, org.project.root) from None
+
+
+def render_team_page(org: pages.Org, team: Team, docs_dir: Path, env: jinja2.Environment) -> None:
+    """Write one team's page into ``docs_dir`` (only when its text changed); template errors as in :func:`render_pages`.
+
+    The live preview brings the team pages up to date one at a time after a framework edit.
+    """
+    try:
+        text = env.get_template("team.md.j2").render(pages.team_context(org, team))
+    except jinja2.TemplateError as exc:
+        raise _template_error(exc, org.project.root) from None
+    _write(docs_dir / links.team_page(team.id), text, set())
+
+
+def _template_error(exc: jinja2.TemplateError, root: Path) -> MaturityError:
+    """The error for a template that does not parse or render, naming its file and line."""
+    kind = "syntax error" if isinstance(exc, jinja2.TemplateSyntaxError) else "error"
+    return MaturityError(f"{_template_place(exc, root.resolve())}template {kind}: {exc.message}")
 
 
 def _render_pages(

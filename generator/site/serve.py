@@ -5,28 +5,33 @@ crosswalk and ``maturity.yml``; one save triggers one rebuild. The answer files 
 re-read (the others are kept from the last rebuild, already validated and scored), only the pages
 whose text changes are rewritten (the team's page and the overview pages that show its result),
 and MkDocs rebuilds only those pages (its ``--dirty`` build), keeping raw HTML out of Markdown as
-``maturity build`` does. A framework, template or settings edit regenerates every page, and a
-change of the navigation rebuilds every page. The open page reloads itself. Invalid input is
-reported on the console and the last good pages stay up.
+``maturity build`` does. A framework, template or settings edit regenerates every page in two
+passes (see :class:`Preview`): every page but the team pages first, shown at once, then the team
+pages; a change of the navigation rebuilds every page. The open page reloads itself. Invalid input
+is reported on the console and the last good pages stay up.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import json
 import logging
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from mkdocs.plugins import BasePlugin, event_priority
+
 from generator.fsio import remove_stale, temp_dir, write_atomic
 from generator.problems import MaturityError
 from generator.project import TeamCache, find_root, load_project, load_valid_project
-from generator.site import build, mkdocs_config, pages, render, search
+from generator.site import build, links, mkdocs_config, pages, render, search
 from generator.site.mkdocs_config import ConfigSource, config_source
 from generator.site.stash import StashPlugin
 
@@ -52,11 +57,46 @@ def _stamps(root: Path, names: tuple[str, ...]) -> dict[str, tuple[int, int]]:
     return out
 
 
-class _QuietDirtyWarning(logging.Filter):
-    """MkDocs warns on every dirty build that navigation may be stale; the preview rebuilds everything when it changes."""
+class _QuietPreview(logging.Filter):
+    """MkDocs' messages that say nothing in the preview: the dirty-build warning (the preview rebuilds every page
+    when the navigation changes) and "page skipped" (:class:`_Pass` writes each page itself)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "'dirty' build" not in record.getMessage()
+        message = record.getMessage()
+        return "'dirty' build" not in message and not message.startswith("Page skipped")
+
+
+class _Pass(BasePlugin):  # type: ignore[type-arg]
+    """One pass of MkDocs over the preview's pages: which pages it rebuilds, each written whole.
+
+    A page is rebuilt when ``wanted(src_uri)`` and its Markdown is newer than its HTML or ``forced(src_uri)``;
+    once ``interrupted()`` (a newer save waits), no further page is. Each page is written through a
+    temporary file and a rename, so a request during the pass gets the page as it was or as it is now.
+    """
+
+    def __init__(self, wanted: Callable[[str], bool], forced: Callable[[str], bool], interrupted: Callable[[], bool]) -> None:
+        super().__init__()
+        self.wanted, self.forced, self.interrupted = wanted, forced, interrupted
+        self.stopped = False
+        #: The pages written (source paths) and their URLs.
+        self.built: set[str] = set()
+        self.urls: set[str] = set()
+
+    def on_files(self, files: Any, **kwargs: Any) -> Any:
+        for file in files.documentation_pages():
+            file.is_modified = functools.partial(self._modified, file.src_uri, file.is_modified)
+        return files
+
+    def _modified(self, src_uri: str, newer: Callable[[], bool]) -> bool:
+        self.stopped = self.stopped or self.interrupted()  # once stopped, a page read is not built either
+        return not self.stopped and self.wanted(src_uri) and (self.forced(src_uri) or newer())
+
+    @event_priority(-100)  # last: the page as every other plugin left it
+    def on_post_page(self, output: str, page: Any, **kwargs: Any) -> str:
+        write_atomic(Path(page.file.abs_dest_path), output.encode("utf-8", errors="xmlcharrefreplace"))
+        self.built.add(page.file.src_uri)
+        self.urls.add(page.url)
+        return ""  # written: MkDocs writes nothing more
 
 
 class _CompiledTemplates:
@@ -93,12 +133,13 @@ class _CompiledTemplates:
             env.bytecode_cache = self.cache
             list_templates = env.list_templates
 
-            def listed(*args: Any, **kwargs: Any) -> list[str]:
-                if args or kwargs:
-                    return list(list_templates(*args, **kwargs))
+            def listed(extensions: Any = None, filter_func: Callable[[str], bool] | None = None) -> list[str]:
                 if dirs not in self.listed:
                     self.listed[dirs] = list(list_templates())
-                return self.listed[dirs]
+                names = self.listed[dirs]
+                if extensions is not None:  # as Jinja's list_templates filters
+                    names = [n for n in names if "." in n and n.rsplit(".", 1)[1] in extensions]
+                return [n for n in names if filter_func is None or filter_func(n)]
 
             env.list_templates = listed
             return env
@@ -107,7 +148,15 @@ class _CompiledTemplates:
 
 
 class Preview:
-    """The pages and the built site of the preview, and what the next rebuild can reuse."""
+    """The pages and the built site of the preview, and what the next rebuild can reuse.
+
+    A rebuild has two passes. The first rewrites and rebuilds what a save changes: after an answer save,
+    the team's page and the pages showing its result; after a framework, template, crosswalk or settings
+    edit, every page but the team pages. ``publish`` then shows it (the open page reloads). The second
+    pass brings the team pages left behind up to date, and stops as soon as ``interrupted()`` (another
+    save waits): what it did not reach waits for the next rebuild's second pass. Every page is rebuilt
+    whole, from one state of the input: old or new, never a mix.
+    """
 
     def __init__(
         self,
@@ -118,8 +167,11 @@ class Preview:
         *,
         serve_url: str = "",
         history: History | None = None,
+        publish: Callable[[], None] = lambda: None,
+        interrupted: Callable[[], bool] = lambda: False,
     ) -> None:
         self.root, self.docs, self.site, self.source, self.serve_url, self.history = root, docs, site, source, serve_url, history
+        self.publish, self.interrupted = publish, interrupted
         cfg = build.load_mkdocs_config(source, docs_dir=str(docs), site_dir=str(site))
         self.options = build.site_options(cfg, downloads=False)
         self.configured_nav = cfg.get("nav")
@@ -127,7 +179,15 @@ class Preview:
         self.built = False
         self.team_cache: TeamCache = {}
         self.views: dict[str, tuple[Team, TeamView]] = {}
+        #: The teams whose page (Markdown) is current, as they were rendered.
         self.rendered: dict[str, Team] = {}
+        #: The teams whose page waits for the second pass, as they were when it was put off.
+        self.deferred: dict[str, Team] = {}
+        #: The team pages (source paths) whose HTML waits for the second pass though their Markdown is current.
+        self.stale: set[str] = set()
+        self.team_pages: dict[str, str] = {}  # team id -> its page's source path
+        self.changed_teams: set[str] = set()  # the teams whose page the first pass rebuilt
+        self.org: pages.Org | None = None
         self.shared: dict[str, tuple[int, int]] | None = None
         self.templates: dict[str, tuple[int, int]] | None = None
         self.env: Any = None
@@ -136,7 +196,7 @@ class Preview:
         self.compiled = _CompiledTemplates()
 
     def regenerate(self) -> bool:
-        """Rewrite the pages whose text changes; False (and the problems printed) when the input is invalid."""
+        """Rewrite the pages of the first pass; False (and the problems printed) when the input is invalid."""
         from generator.crosswalk.infer import Index
         from generator.crosswalk.views import team_view
 
@@ -145,7 +205,8 @@ class Preview:
         if shared != self.shared:  # what every team is read and scored against changed
             self.team_cache.clear()
             self.views.clear()
-        if shared != self.shared or templates != self.templates:
+        everything = shared != self.shared or templates != self.templates
+        if everything:
             self.rendered.clear()
             self.env = None
         project = load_project(self.root, team_cache=self.team_cache)
@@ -161,16 +222,32 @@ class Preview:
             kept = self.views.get(team.id)
             views[team.id] = kept[1] if kept is not None and kept[0] is team else team_view(project, team, index)
         self.views = {t.id: (t, views[t.id]) for t in project.teams}
-        org = pages.collect(project, self.options, self.history, views=views)
+        self.org = org = pages.collect(project, self.options, self.history, views=views)
         self.env = self.env or render.environment(self.root)
-        render.render_pages(org, self.docs, self.env, teams={t.id for t in project.teams if self.rendered.get(t.id) is not t})
-        self.rendered = {t.id: t for t in project.teams}
+        teams = {t.id: t for t in project.teams}
+        self._forget(set(self.team_pages) - set(teams))
+        if everything and self.built:  # every team page changes: they follow in the second pass
+            self.deferred = dict(teams)
+        self.changed_teams = {i for i, t in teams.items() if t is not self.rendered.get(i) and t is not self.deferred.get(i)}
+        render.render_pages(org, self.docs, self.env, teams=self.changed_teams)
+        self.rendered.update((tid, teams[tid]) for tid in self.changed_teams)
+        self.deferred = {tid: t for tid, t in self.deferred.items() if tid in teams and tid not in self.changed_teams}
+        self.team_pages = {tid: links.team_page(tid) for tid in teams}
         self.nav = build.merge_nav(self.configured_nav, render.nav(org))
         return True
 
+    def _forget(self, gone: set[str]) -> None:
+        """Remove the built pages and search entries of teams that are no longer there."""
+        urls = links.Urls(self.options.directory_urls)
+        for tid in gone:
+            url = urls.url(self.team_pages[tid])
+            (self.site / (url + "index.html" if url.endswith("/") else url)).unlink(missing_ok=True)
+            self.entries.pop(url, None)
+            self.rendered.pop(tid, None)
+            self.stale.discard(self.team_pages[tid])
+
     def rebuild(self) -> None:
-        """Regenerate the pages, then let MkDocs rebuild those that changed (all of them the first time)."""
-        from mkdocs.commands.build import build as mkdocs_build
+        """The first pass, shown as soon as it is built, then the second (see the class)."""
         from mkdocs.exceptions import MkDocsException
 
         started = time.perf_counter()
@@ -178,23 +255,11 @@ class Preview:
         try:
             if not self.regenerate():
                 return
-            cfg = build.load_mkdocs_config(self.source, docs_dir=str(self.docs), site_dir=str(self.site), nav=self.nav)
-            if self.serve_url:
-                cfg["site_url"] = self.serve_url
-            cfg["plugins"]["maturity/stash"] = stash = StashPlugin()
-            self.compiled.use_for(cfg)
-            dirty = self.built and self.nav == nav_before  # the navigation is on every page
-            old_index = _read_index(self.site) if dirty else None
-            quiet = _QuietDirtyWarning()
-            logging.getLogger("mkdocs.commands.build").addFilter(quiet)
-            try:
-                mkdocs_build(cfg, serve_url=self.serve_url or None, dirty=dirty)
-            finally:
-                logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
-            written = getattr(cfg["plugins"].get(mkdocs_config.PLUGIN), "entries", [])
-            self.entries = {**(self.entries if dirty else {}), **{e.location: e for e in written}}
-            if old_index is not None:
-                _merge_index(self.site, old_index, stash.rendered, list(self.entries.values()))
+            later = {page for tid, page in self.team_pages.items() if tid not in self.changed_teams}
+            nav_changed = self.built and self.nav != nav_before  # the navigation is on every page
+            if nav_changed:
+                self.stale |= later
+            self._mkdocs(lambda page: page not in later, lambda page: nav_changed, full=not self.built)
         except (MaturityError, MkDocsException) as exc:
             if not self.built:
                 raise
@@ -203,6 +268,60 @@ class Preview:
         what = "updated" if self.built else "built"
         self.built = True
         print(f"maturity: preview {what} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        if self.deferred or self.stale:
+            self.publish()
+            self.catch_up()
+
+    def catch_up(self) -> None:
+        """The second pass: the team pages left behind, until done or ``interrupted()``."""
+        from mkdocs.exceptions import MkDocsException
+
+        started = time.perf_counter()
+        assert self.org is not None
+        try:
+            for tid, team in sorted(self.deferred.items()):
+                if self.interrupted():
+                    return
+                render.render_team_page(self.org, team, self.docs, self.env)
+                self.rendered[tid] = team
+                del self.deferred[tid]
+            team_pages = set(self.team_pages.values())
+            built = self._mkdocs(team_pages.__contains__, self.stale.__contains__, interruptible=True)
+        except (MaturityError, MkDocsException) as exc:
+            print(f"maturity: error: the team pages were not updated: {exc}", file=sys.stderr)
+            return
+        self.stale -= built
+        if not self.interrupted():
+            print(f"maturity: team pages updated in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            self.publish()
+
+    def _mkdocs(
+        self, wanted: Callable[[str], bool], forced: Callable[[str], bool], *, full: bool = False, interruptible: bool = False
+    ) -> set[str]:
+        """Let MkDocs rebuild the pages ``wanted`` whose Markdown changed or that are ``forced`` (every page when ``full``).
+
+        Returns the pages (source paths) it wrote.
+        """
+        from mkdocs.commands.build import build as mkdocs_build
+
+        cfg = build.load_mkdocs_config(self.source, docs_dir=str(self.docs), site_dir=str(self.site), nav=self.nav)
+        if self.serve_url:
+            cfg["site_url"] = self.serve_url
+        cfg["plugins"]["maturity/stash"] = StashPlugin()
+        cfg["plugins"]["maturity/pass"] = chosen = _Pass(wanted, forced, self.interrupted if interruptible else lambda: False)
+        self.compiled.use_for(cfg)
+        old_index = None if full else _read_index(self.site)
+        quiet = _QuietPreview()
+        logging.getLogger("mkdocs.commands.build").addFilter(quiet)
+        try:
+            mkdocs_build(cfg, serve_url=self.serve_url or None, dirty=not full)
+        finally:
+            logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
+        written = getattr(cfg["plugins"].get(mkdocs_config.PLUGIN), "entries", [])
+        self.entries = {**({} if full else self.entries), **{e.location: e for e in written}}
+        if old_index is not None:
+            _merge_index(self.site, old_index, chosen.urls, list(self.entries.values()))
+        return chosen.built
 
 
 def _read_index(site: Path) -> dict[str, Any] | None:
@@ -252,7 +371,7 @@ def allowed_host(host_header: str, served_host: str) -> bool:
 
 def _host_checked_server(served_host: str) -> Any:
     """MkDocs' live-reload server, answering 403 to a request whose ``Host`` is not this machine."""
-    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.livereload import LiveReloadServer, _timestamp
 
     class HostCheckedServer(LiveReloadServer):  # type: ignore[misc]
         def serve_request(self, environ: dict[str, Any], start_response: Any) -> Any:
@@ -260,6 +379,17 @@ def _host_checked_server(served_host: str) -> Any:
                 start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8")])
                 return [b"403 Forbidden: unknown Host header (the preview answers localhost and IP addresses only)\n"]
             return super().serve_request(environ, start_response)
+
+        # The two below reach into LiveReloadServer (MkDocs 1.6, the last 1.x): it has no API for a build in passes.
+        def publish(self) -> None:
+            """Serve the pages built so far and reload the open ones, while the build goes on (see :class:`Preview`)."""
+            with self._epoch_cond:
+                self._wanted_epoch = self._visible_epoch = _timestamp()
+                self._epoch_cond.notify_all()
+
+        def change_waiting(self) -> bool:
+            """True when a watched file changed since the current build started."""
+            return bool(self._want_rebuild)
 
     return HostCheckedServer
 
@@ -286,6 +416,7 @@ def serve(root: Path | None, dev_addr: str = "127.0.0.1:8000") -> int:
             if not preview.built:
                 raise MaturityError("the site cannot be previewed until the errors are fixed")
             server = _host_checked_server(host)(builder=preview.rebuild, host=host, port=port, root=str(site), mount_path=mount)
+            preview.publish, preview.interrupted = server.publish, server.change_waiting
             for name in WATCHED:
                 if (root / name).exists():
                     server.watch(str(root / name))
