@@ -60,9 +60,14 @@ def test_an_answer_save_rebuilds_the_team_and_the_pages_showing_its_result(repo,
     before = _stamps(preview.site)
     assert "team/beta/index.html" in before and "<h1" in _pages(preview.site)["team/beta/index.html"].decode()
 
+    shown: list[dict[str, int]] = []
+    preview.publish = lambda: shown.append(_stamps(preview.site))
     repo.team("beta", BETA.replace('b2: "yes"', 'b2: "no"'))  # beta's result changes
     preview.rebuild()
+    first = {page for page, stamp in shown[0].items() if stamp != before.get(page)}
+    assert first == {"team/beta/index.html", "404.html"}  # the team's page is shown first
     after = _stamps(preview.site)
+    assert len(shown) == 2 and shown[1] == after  # then the others
     rebuilt = {page for page in after if after[page] != before.get(page)}
     # the team's page, the pages showing its result (overview, Teams, its group, the framework), MkDocs' 404 page
     assert rebuilt == {
@@ -77,19 +82,19 @@ def test_an_answer_save_rebuilds_the_team_and_the_pages_showing_its_result(repo,
 
     # a framework edit that renames it: the navigation changes, so every page is rebuilt, the team pages last
     old = _pages(preview.site)
-    shown: list[dict[str, bytes]] = []
-    preview.publish = lambda: shown.append(_pages(preview.site))
+    shown_pages: list[dict[str, bytes]] = []
+    preview.publish = lambda: shown_pages.append(_pages(preview.site))
     fw = repo.root / "frameworks" / "demo.yaml"
     fw.write_text(fw.read_text(encoding="utf-8").replace("title: Demo levels", "title: Demo stages"), encoding="utf-8")
     preview.rebuild()
-    assert len(shown) == 2  # the first pass shown, then the team pages
-    first = shown[0]
+    assert len(shown_pages) == 2  # the first pass shown, then the team pages
+    first_pages = shown_pages[0]
     for page in ("index.html", "frameworks/index.html", "framework/demo/index.html", "teams/index.html", "group/search/"):
         page = page if page.endswith(".html") else page + "index.html"
-        assert "Demo stages" in first[page].decode() and first[page] != old[page]
+        assert "Demo stages" in first_pages[page].decode() and first_pages[page] != old[page]
     for team in ("alpha", "beta", "gamma"):
-        assert first[f"team/{team}/index.html"] == old[f"team/{team}/index.html"]  # still whole, as before the edit
-    assert shown[1] == _pages(preview.site)
+        assert first_pages[f"team/{team}/index.html"] == old[f"team/{team}/index.html"]  # whole, as before the edit
+    assert shown_pages[1] == _pages(preview.site)
     assert "Demo stages" in _pages(preview.site)["team/alpha/index.html"].decode()
     _same_as_fresh(repo.root, preview, tmp_path, "fresh2")
 

@@ -5,10 +5,11 @@ crosswalk and ``maturity.yml``; one save triggers one rebuild. The answer files 
 re-read (the others are kept from the last rebuild, already validated and scored), only the pages
 whose text changes are rewritten (the team's page and the overview pages that show its result),
 and MkDocs rebuilds only those pages (its ``--dirty`` build), keeping raw HTML out of Markdown as
-``maturity build`` does. A framework, template or settings edit regenerates every page in two
-passes (see :class:`Preview`): every page but the team pages first, shown at once, then the team
-pages; a change of the navigation rebuilds every page. The open page reloads itself. Invalid input
-is reported on the console and the last good pages stay up.
+``maturity build`` does. A rebuild has two passes (see :class:`Preview`): the pages of what was
+saved first, shown at once (the team's page; after a framework, template or settings edit, every
+page but the team pages), then the other pages it changes. A change of the navigation rebuilds
+every page. The open page reloads itself. Invalid input is reported on the console and the last
+good pages stay up.
 """
 
 from __future__ import annotations
@@ -117,12 +118,13 @@ class _CompiledTemplates:
                 self.code[bucket.key] = bucket.bytecode_to_string()
 
         self.cache = Cache()
-        self.listed: dict[tuple[str, ...], list[str]] = {}
+        self.listed: dict[tuple[Any, ...], list[str]] = {}
 
     def use_for(self, cfg: Any) -> None:
         """Give every Jinja environment of ``cfg``'s theme this cache (keyed by template source, so edits are seen).
 
-        The list of the theme's files (MkDocs walks the theme's folders on every build) is kept too.
+        The list of the theme's files (MkDocs walks the theme's folders, some 15,000 icons, and filters them on every
+        build) is kept too: what it depends on (the theme, ``mkdocs.yml``) is not watched by the preview.
         """
         theme = cfg["theme"]
         make_env = theme.get_env
@@ -134,12 +136,10 @@ class _CompiledTemplates:
             list_templates = env.list_templates
 
             def listed(extensions: Any = None, filter_func: Callable[[str], bool] | None = None) -> list[str]:
-                if dirs not in self.listed:
-                    self.listed[dirs] = list(list_templates())
-                names = self.listed[dirs]
-                if extensions is not None:  # as Jinja's list_templates filters
-                    names = [n for n in names if "." in n and n.rsplit(".", 1)[1] in extensions]
-                return [n for n in names if filter_func is None or filter_func(n)]
+                key = (dirs, None if extensions is None else tuple(extensions), filter_func is None)
+                if key not in self.listed:
+                    self.listed[key] = list(list_templates(extensions, filter_func))
+                return list(self.listed[key])
 
             env.list_templates = listed
             return env
@@ -150,12 +150,13 @@ class _CompiledTemplates:
 class Preview:
     """The pages and the built site of the preview, and what the next rebuild can reuse.
 
-    A rebuild has two passes. The first rewrites and rebuilds what a save changes: after an answer save,
-    the team's page and the pages showing its result; after a framework, template, crosswalk or settings
-    edit, every page but the team pages. ``publish`` then shows it (the open page reloads). The second
-    pass brings the team pages left behind up to date, and stops as soon as ``interrupted()`` (another
-    save waits): what it did not reach waits for the next rebuild's second pass. Every page is rebuilt
-    whole, from one state of the input: old or new, never a mix.
+    A rebuild has two passes. The first rewrites and rebuilds the pages of what was saved: after an answer
+    save, the team's page; after a framework, template, crosswalk or settings edit, every page but the team
+    pages. ``publish`` then shows it (the open page reloads). The second pass brings the other pages up to
+    date (after an answer save, the overview, Teams, group and framework pages showing its result; after
+    the other edits, the team pages), and stops as soon as ``interrupted()`` (another save waits): what it
+    did not reach waits for the next rebuild's second pass. Every page is rebuilt whole, from one state of
+    the input: old or new, never a mix.
     """
 
     def __init__(
@@ -186,7 +187,9 @@ class Preview:
         #: The team pages (source paths) whose HTML waits for the second pass though their Markdown is current.
         self.stale: set[str] = set()
         self.team_pages: dict[str, str] = {}  # team id -> its page's source path
-        self.changed_teams: set[str] = set()  # the teams whose page the first pass rebuilt
+        self.changed_teams: set[str] = set()  # the teams whose page the first pass rebuilds
+        #: Whether the pages other than the team pages wait for the second pass (after an answer save).
+        self.overview_pending = False
         self.org: pages.Org | None = None
         self.shared: dict[str, tuple[int, int]] | None = None
         self.templates: dict[str, tuple[int, int]] | None = None
@@ -196,7 +199,8 @@ class Preview:
         self.compiled = _CompiledTemplates()
 
     def regenerate(self) -> bool:
-        """Rewrite the pages of the first pass; False (and the problems printed) when the input is invalid."""
+        """Read and score what changed, and write the pages of the first pass; False (and the problems printed) when
+        the input is invalid."""
         from generator.crosswalk.infer import Index
         from generator.crosswalk.views import team_view
 
@@ -229,10 +233,16 @@ class Preview:
         if everything and self.built:  # every team page changes: they follow in the second pass
             self.deferred = dict(teams)
         self.changed_teams = {i for i, t in teams.items() if t is not self.rendered.get(i) and t is not self.deferred.get(i)}
-        render.render_pages(org, self.docs, self.env, teams=self.changed_teams)
+        self.team_pages = {tid: links.team_page(tid) for tid in teams}
+        if everything or not self.built:
+            render.render_pages(org, self.docs, self.env, teams=self.changed_teams)
+            self.overview_pending = False
+        else:  # answer files saved: their teams' pages first, the pages showing their results in the second pass
+            for tid in sorted(self.changed_teams):
+                render.render_team_page(org, teams[tid], self.docs, self.env)
+            self.overview_pending = True
         self.rendered.update((tid, teams[tid]) for tid in self.changed_teams)
         self.deferred = {tid: t for tid, t in self.deferred.items() if tid in teams and tid not in self.changed_teams}
-        self.team_pages = {tid: links.team_page(tid) for tid in teams}
         self.nav = build.merge_nav(self.configured_nav, render.nav(org))
         return True
 
@@ -259,7 +269,11 @@ class Preview:
             nav_changed = self.built and self.nav != nav_before  # the navigation is on every page
             if nav_changed:
                 self.stale |= later
-            self._mkdocs(lambda page: page not in later, lambda page: nav_changed, full=not self.built)
+            team_pages = set(self.team_pages.values())
+            if not self.overview_pending:
+                self._mkdocs(lambda page: page not in later, lambda page: nav_changed, full=not self.built)
+            elif self.changed_teams:
+                self._mkdocs(lambda page: page in team_pages and page not in later, lambda page: False)
         except (MaturityError, MkDocsException) as exc:
             if not self.built:
                 raise
@@ -268,31 +282,35 @@ class Preview:
         what = "updated" if self.built else "built"
         self.built = True
         print(f"maturity: preview {what} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-        if self.deferred or self.stale:
+        if self.overview_pending or self.deferred or self.stale:
             self.publish()
             self.catch_up()
 
     def catch_up(self) -> None:
-        """The second pass: the team pages left behind, until done or ``interrupted()``."""
+        """The second pass: the pages left behind, until done or ``interrupted()``."""
         from mkdocs.exceptions import MkDocsException
 
         started = time.perf_counter()
         assert self.org is not None
         try:
+            if self.interrupted():
+                return
+            if self.overview_pending:
+                render.render_pages(self.org, self.docs, self.env, teams=())
             for tid, team in sorted(self.deferred.items()):
                 if self.interrupted():
                     return
                 render.render_team_page(self.org, team, self.docs, self.env)
                 self.rendered[tid] = team
                 del self.deferred[tid]
-            team_pages = set(self.team_pages.values())
-            built = self._mkdocs(team_pages.__contains__, self.stale.__contains__, interruptible=True)
+            built = self._mkdocs(lambda page: True, self.stale.__contains__, interruptible=True)
         except (MaturityError, MkDocsException) as exc:
-            print(f"maturity: error: the team pages were not updated: {exc}", file=sys.stderr)
+            print(f"maturity: error: the preview was not updated: {exc}", file=sys.stderr)
             return
         self.stale -= built
         if not self.interrupted():
-            print(f"maturity: team pages updated in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            self.overview_pending = False
+            print(f"maturity: the other pages updated in {time.perf_counter() - started:.1f} s", file=sys.stderr)
             self.publish()
 
     def _mkdocs(
