@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import ipaddress
 import json
 import logging
@@ -257,7 +258,19 @@ class Preview:
             self.stale.discard(self.team_pages[tid])
 
     def rebuild(self) -> None:
-        """The first pass, shown as soon as it is built, then the second (see the class)."""
+        """The first pass, shown as soon as it is built, then the second (see the class).
+
+        Python's cyclic garbage collector is paused meanwhile: it would walk everything the preview keeps
+        (the organisation, every page MkDocs built) again and again while a rebuild reads and scores, and a
+        rebuild leaves next to no garbage in cycles (some 150 objects at 1000 teams).
+        """
+        gc.disable()
+        try:
+            self._rebuild()
+        finally:
+            gc.enable()
+
+    def _rebuild(self) -> None:
         from mkdocs.exceptions import MkDocsException
 
         started = time.perf_counter()
