@@ -124,6 +124,16 @@ def test_a_save_during_the_second_pass_stops_it_and_the_next_rebuild_finishes_it
     _same_as_fresh(repo.root, preview, tmp_path, "fresh")
 
 
+def test_a_removed_team_leaves_the_preview(repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    preview = _three_teams_live(repo, tmp_path)
+    assert "team/gamma/index.html" in _pages(preview.site)
+    (repo.root / "answers" / "gamma.yaml").unlink()
+    preview.rebuild()
+    assert not (preview.site / "team" / "gamma").exists()
+    assert not any(location.startswith("team/gamma/") for location, _ in _search(preview.site))
+    _same_as_fresh(repo.root, preview, tmp_path, "fresh")
+
+
 def test_invalid_input_keeps_the_last_good_pages(repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     write_teams(repo)
     preview = _preview(repo.root, tmp_path / "live")

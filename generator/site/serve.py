@@ -252,7 +252,11 @@ class Preview:
         urls = links.Urls(self.options.directory_urls)
         for tid in gone:
             url = urls.url(self.team_pages[tid])
-            (self.site / (url + "index.html" if url.endswith("/") else url)).unlink(missing_ok=True)
+            page = self.site / (url + "index.html" if url.endswith("/") else url)
+            page.unlink(missing_ok=True)
+            if url.endswith("/"):
+                with contextlib.suppress(OSError):  # its folder, unless something else is in it
+                    page.parent.rmdir()
             self.entries.pop(url, None)
             self.rendered.pop(tid, None)
             self.stale.discard(self.team_pages[tid])
@@ -363,7 +367,7 @@ def _read_index(site: Path) -> dict[str, Any] | None:
 
 
 def _merge_index(site: Path, old: dict[str, Any], rebuilt: set[str], entries: list[search.Entry]) -> None:
-    """A dirty build indexes only the pages it rebuilt: keep the earlier entries of every other page.
+    """A dirty build indexes only the pages it rebuilt: keep the earlier entries of every other page still there.
 
     The team pages' own entries (which take the place of their rows on the Teams page) are placed
     again from ``entries``, whichever pages were rebuilt.
@@ -372,7 +376,9 @@ def _merge_index(site: Path, old: dict[str, Any], rebuilt: set[str], entries: li
     if new is None:
         return
     own = {e.location for e in entries}
-    kept = [d for d in old.get("docs", []) if str(d.get("location", "")).split("#")[0] not in rebuilt]
+    pages = {str(d.get("location", "")).split("#")[0] for d in old.get("docs", [])} - rebuilt
+    there = {url for url in pages if (site / url / "index.html" if url == "" or url.endswith("/") else site / url).is_file()}
+    kept = [d for d in old.get("docs", []) if str(d.get("location", "")).split("#")[0] in there]
     docs = [d for d in kept + list(new.get("docs", [])) if d.get("location") not in own]
     merged = search.retarget({**new, "docs": docs}, entries)
     write_atomic(site / search.INDEX_JSON, json.dumps(merged, separators=(",", ":")))
