@@ -16,6 +16,7 @@ from generator.crosswalk.model import Crosswalk
 from generator.frameworks import read_framework
 from generator.fsio import OUTSIDE, inside
 from generator.model import SAFE_PATH, Framework, Team
+from generator.parallel import collector_paused
 from generator.problems import MaturityError, Problem, Problems
 from generator.settings import Settings, load_settings
 
@@ -160,15 +161,16 @@ def load_teams(
     def read(path: Path, into: Problems) -> Team | None:
         return read_team(path, frameworks, into, display_path(path, root), today=today, catalogue=catalogue)
 
-    for path in paths:
-        team = read(path, problems) if cache is None else _read_team_cached(path, cache, problems, read)
-        if team is None:
-            continue
-        if team.id in seen:
-            problems.add(team.path, team.line, 1, f"duplicate team id `{team.id}` (also in {seen[team.id].path})")
-            continue
-        seen[team.id] = team
-        teams.append(team)
+    with collector_paused():
+        for path in paths:
+            team = read(path, problems) if cache is None else _read_team_cached(path, cache, problems, read)
+            if team is None:
+                continue
+            if team.id in seen:
+                problems.add(team.path, team.line, 1, f"duplicate team id `{team.id}` (also in {seen[team.id].path})")
+                continue
+            seen[team.id] = team
+            teams.append(team)
     return teams
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import ipaddress
 import json
 import logging
@@ -31,6 +30,7 @@ from urllib.parse import urlsplit
 from mkdocs.plugins import BasePlugin, event_priority
 
 from generator.fsio import remove_stale, temp_dir, write_atomic
+from generator.parallel import collector_paused
 from generator.problems import MaturityError
 from generator.project import TeamCache, find_root, load_project, load_valid_project
 from generator.site import build, links, mkdocs_config, pages, render, search
@@ -268,11 +268,8 @@ class Preview:
         (the organisation, every page MkDocs built) again and again while a rebuild reads and scores, and a
         rebuild leaves next to no garbage in cycles (some 150 objects at 1000 teams).
         """
-        gc.disable()
-        try:
+        with collector_paused():
             self._rebuild()
-        finally:
-            gc.enable()
 
     def _rebuild(self) -> None:
         from mkdocs.exceptions import MkDocsException
