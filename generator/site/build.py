@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.plugins import BasePlugin
 
 from generator.fsio import remove_stale, temp_dir, world_readable
+from generator.parallel import collector_paused
 from generator.problems import MaturityError, Problems, print_warnings
 from generator.progress import Progress
 from generator.project import Project, find_root, load_valid_project
@@ -402,8 +403,8 @@ def build_site(
             wb = _Workbooks(project, downloads_tmp, parallel, today)
 
         t = time.perf_counter()
-        org = pages.collect(project, site_options(cfg, workbooks), hist, today)
-        with Progress("generating team pages", len(org.teams)) as shown:
+        with collector_paused(), Progress("generating team pages", len(project.teams)) as shown:
+            org = pages.collect(project, site_options(cfg, workbooks), hist, today)
             files = render.render_pages(org, docs, timings=timings, progress=shown)
         _write_history(hist, project, docs)
         timings["pages"] = time.perf_counter() - t

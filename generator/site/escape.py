@@ -175,10 +175,16 @@ def xml_text(text: str) -> str:
 
 
 #: Where a handler or a script URL might start: checked further only there (most pages have none).
-_SUSPECT = re.compile(
-    r"(?<=\s)on[a-z]+\s*=|(?:javascript|vbscript|data)\s*:"
-    r"""|(?:href|src|action|poster|background)\s*=\s*["']?[\s\w]*&"""  # an entity in a URL's scheme
-)  # searched in the lowercased page (about twice as fast as ignoring case)
+#: Searched in the lowercased page, each on its own: a pattern that starts with plain letters is found
+#: many times faster than one alternation of them all (a 150 kB page: about 0.6 ms against 6.6 ms).
+#: Spots are generous (``script:`` covers javascript: and vbscript:; any attribute for an entity in a
+#: URL's scheme): a spot only means the start tag around it is read whole.
+_SUSPECTS = (
+    re.compile(r"on[a-z]+\s*="),  # a handler's name (after a space: checked below)
+    re.compile(r"script\s*:"),
+    re.compile(r"data\s*:"),
+    re.compile(r"""=\s*["']?[\s\w]*&"""),  # an entity in a URL's scheme
+)
 _START_TAG = re.compile(r"""<[A-Za-z][^\s/>]*((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*/?>""")
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _SCRIPT_URL = re.compile(r"^[\s\x00-\x1f]*(javascript|vbscript|data)\s*:", re.IGNORECASE)
@@ -196,8 +202,11 @@ def script_attributes(page_html: str) -> list[str]:
     checked: set[int] = set()
     low = page_html.lower()
     text = page_html if len(low) == len(page_html) else low  # positions agree (rare letters change length)
-    for spot in _SUSPECT.finditer(low):
-        start = low.rfind("<", 0, spot.start())
+    spots = sorted({m.start() for pattern in _SUSPECTS for m in pattern.finditer(low)})
+    for at in spots:
+        if low.startswith("on", at) and (at == 0 or not low[at - 1].isspace()):
+            continue  # "on" inside a word or a name (button=, json=): not an attribute of its own
+        start = low.rfind("<", 0, at)
         if start < 0 or start in checked:
             continue
         checked.add(start)
