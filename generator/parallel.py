@@ -1,7 +1,7 @@
 """Work spread over the machine's cores in forked worker processes, or done here when that cannot help;
 and the garbage collector paused for bulk reading.
 
-Workers are forked, so they inherit what the caller prepared (parsed frameworks, blobs) without
+Workers are forked, so they inherit what the caller prepared (parsed frameworks, say) without
 copying it; only each item and its result cross between processes (pickled). Forking is used only
 on systems that have it, from a single-threaded process (never from inside `maturity serve`'s
 watcher thread), when more than one core is available to this process and there are at least

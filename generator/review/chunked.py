@@ -6,9 +6,9 @@ one chunk on both sides, and every file that exists on one side only (an added, 
 or renamed team) goes into the first chunk, where :func:`compare` can recognise a renaming.
 Each chunk is loaded and compared with the same code as a small diff (:func:`load_pair`,
 :func:`compare`), in forked workers that inherit the frameworks and crosswalk parsed here and
-read their own chunk's files (:mod:`generator.parallel`), and the partial diffs are joined: teams in id order, framework and
-mapping changes (the same in every chunk) once, and both sides' problems. A diff that reads few
-files is done in one piece.
+read their own chunk's files (:mod:`generator.parallel`). The partial diffs are joined: teams in
+id order, framework and mapping changes (the same in every chunk) once, and both sides' problems.
+A diff that reads few files is done in one piece.
 """
 
 from __future__ import annotations
