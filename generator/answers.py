@@ -14,7 +14,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from generator.model import OWNER, TEAM_ID, Answer, Framework, FrameworkAnswers, Statement, Target, Team
 from generator.problems import Problem, Problems
 from generator.site.links import reserved_team_id
-from generator.yamlsource import NULLS, Invalid, Reader, compose, decode, read_document, suggest
+from generator.yamlsource import NULLS, Invalid, Reader, load_root, parse_root, read_document, suggest
 
 TEAM_KEYS = ("$schema", "team", "name", "group", "owners", "description", "use-inferred", "frameworks", "practices")
 FRAMEWORK_KEYS = ("target", "target_due", "assessed", "answers")
@@ -361,19 +361,20 @@ def read_team_twice(
     an ``&`` anywhere is read whole both times: it may hold a YAML anchor, and an alias is refused
     wherever it is met, which a part read only once could hide.
     """
-    out: list[Read] = []
-    sections: Mapping[str, Section] = {}
-    text = decode(data, display, local := Problems())
-    root = compose(text, display, local) if text is not None else None
-    for frameworks, catalogue in zip(sides, catalogues, strict=True):
-        problems = Problems(list(local.items))
-        team: Team | None = None
-        if root is not None:
-            reader = _AnswerReader(display, problems, frameworks, today, catalogue, sections)
-            try:
-                team = reader.team(root, path.stem)
-            except Invalid:
-                team = None
-            sections = reader.sections if b"&" not in data else {}
-        out.append((team if team is not None and not problems else None, tuple(problems.items)))
-    return out[0], out[1]
+    unusable = Problems()
+    root = load_root(path, unusable, display, data)
+    if root is None:
+        return (None, tuple(unusable.items)), (None, tuple(unusable.items))
+    document = root
+    readers: list[_AnswerReader] = []
+
+    def read(frameworks: Mapping[str, Framework], catalogue: Framework | None, kept: Mapping[str, Section] | None) -> Read:
+        def parse(name: str, local: Problems, node: Node) -> Team:
+            readers.append(_AnswerReader(name, local, frameworks, today, catalogue, kept))
+            return readers[-1].team(node, path.stem)
+
+        problems = Problems()
+        return parse_root(display, problems, document, parse), tuple(problems.items)
+
+    first = read(sides[0], catalogues[0], None)
+    return first, read(sides[1], catalogues[1], readers[0].sections if b"&" not in data else None)

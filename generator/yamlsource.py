@@ -155,14 +155,21 @@ def read_document(
     None when anything in the file is wrong; every problem is added to ``problems``.
     """
     name = display or str(path)
+    root = load_root(path, problems, name, data)
+    return None if root is None else parse_root(name, problems, root, parse)
+
+
+def parse_root(name: str, problems: Problems, root: Node, parse: Callable[[str, Problems, Node], T]) -> T | None:
+    """``parse(name, problems, root)``: None when anything in it is wrong; every problem is added to ``problems``.
+
+    A composed document can be parsed more than once (``answers.read_team_twice``).
+    """
     local = Problems()
-    root = load_root(path, local, name, data)
-    result: T | None = None
-    if root is not None:
-        try:
-            result = parse(name, local, root)
-        except Invalid:
-            result = None
+    result: T | None
+    try:
+        result = parse(name, local, root)
+    except Invalid:
+        result = None
     problems.extend(local)
     return result if result is not None and not local else None
 
