@@ -252,7 +252,7 @@ class Preview:
         urls = links.Urls(self.options.directory_urls)
         for tid in gone:
             url = urls.url(self.team_pages[tid])
-            page = self.site / (url + "index.html" if url.endswith("/") else url)
+            page = _built_file(self.site, url)
             page.unlink(missing_ok=True)
             if url.endswith("/"):
                 with contextlib.suppress(OSError):  # its folder, unless something else is in it
@@ -356,6 +356,11 @@ class Preview:
         return chosen.built
 
 
+def _built_file(site: Path, url: str) -> Path:
+    """The file in ``site`` that serves the page at ``url`` (a folder's URL is its ``index.html``)."""
+    return site / url / "index.html" if url == "" or url.endswith("/") else site / url
+
+
 def _read_index(site: Path) -> dict[str, Any] | None:
     try:
         return dict(json.loads((site / search.INDEX_JSON).read_text(encoding="utf-8")))
@@ -374,7 +379,7 @@ def _merge_index(site: Path, old: dict[str, Any], rebuilt: set[str], entries: li
         return
     own = {e.location for e in entries}
     pages = {str(d.get("location", "")).split("#")[0] for d in old.get("docs", [])} - rebuilt
-    there = {url for url in pages if (site / url / "index.html" if url == "" or url.endswith("/") else site / url).is_file()}
+    there = {url for url in pages if _built_file(site, url).is_file()}
     kept = [d for d in old.get("docs", []) if str(d.get("location", "")).split("#")[0] in there]
     docs = [d for d in kept + list(new.get("docs", [])) if d.get("location") not in own]
     merged = search.retarget({**new, "docs": docs}, entries)
