@@ -142,7 +142,17 @@ class _AnswerReader(Reader):
         dropped: list[str] = []
         if "answers" in keys and not self.is_null(keys["answers"][1]):
             given = self.mapping(keys["answers"][1], f"answers for `{fw.id}`")
+            texts = fw.answer_texts
             for sid, (key_node, value_node) in given.items():
+                # the common case first: a statement's own id and a bare value on its scale
+                options = texts.get(sid)
+                if options is not None and type(value_node) is ScalarNode:
+                    raw = value_node.value
+                    if len(raw) <= MAX_PLAIN and (value_node.style or raw not in NULLS):
+                        option = options.get(raw.strip().lower())
+                        if option is not None:
+                            answers[sid] = Answer(sid, option.value, "", (), default_date, key_node.start_mark.line + 1)
+                            continue
                 st = fw.resolve(sid)
                 if st is None:
                     self.warn(
@@ -163,13 +173,8 @@ class _AnswerReader(Reader):
                         f"`{sid}` is now `{st.id}` in `{fw.id}` (version {fw.version}); the answer counts for it "
                         "(`maturity migrate` rewrites the file to the new id)",
                     )
-                line = key_node.start_mark.line + 1
-                plain = self.plain_answer(fw, st, value_node, default_date, line)
-                if plain is not None:
-                    answers[st.id] = plain
-                    continue
                 try:
-                    answers[st.id] = self.answer(fw, st, value_node, default_date, line)
+                    answers[st.id] = self.answer(fw, st, value_node, default_date, key_node.start_mark.line + 1)
                 except Invalid:
                     continue
         self.check_dependencies(fw, answers)
@@ -185,10 +190,11 @@ class _AnswerReader(Reader):
 
     def check_dependencies(self, fw: Framework, answers: Mapping[str, Answer]) -> None:
         """A statement met while one it depends on is not: a located warning (the answers still count)."""
-        for sid, answer in answers.items():
-            st = fw.by_id[sid]
-            if not st.depends_on or not _meets(fw, st, answer):
+        for st in fw.dependents:
+            answer = answers.get(st.id)
+            if answer is None or not _meets(fw, st, answer):
                 continue
+            sid = st.id
             unmet = [d for d in st.depends_on if d not in answers or not _meets(fw, fw.by_id[d], answers[d])]
             if unmet:
                 self.problems.add(
@@ -232,20 +238,6 @@ class _AnswerReader(Reader):
         if day > self.today + dt.timedelta(days=1):  # a day of slack for time zones
             raise self.fail(node, f"assessed date {raw} is in the future")
         return day
-
-    @staticmethod
-    def plain_answer(fw: Framework, st: Statement, node: Node, default_date: dt.date | None, line: int) -> Answer | None:
-        """The answer when it is a bare value on the statement's scale (most answers), else None.
-
-        The common case, read quickly with the result :meth:`answer` gives for it; anything else (a mapping,
-        a rubric level, nothing, a long or unknown value) is left to :meth:`answer`, which reports what is wrong.
-        """
-        if type(node) is not ScalarNode or st.is_rubric or len(node.value) > MAX_PLAIN:
-            return None
-        if not node.style and node.value in NULLS:
-            return None
-        option = fw.scale_of(st).lookup(node.value)
-        return None if option is None else Answer(st.id, option.value, "", (), default_date, line)
 
     def answer(self, fw: Framework, st: Statement, node: Node, default_date: dt.date | None, line: int) -> Answer:
         note, evidence, assessed = "", (), default_date

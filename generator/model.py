@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -52,17 +53,19 @@ class Scale:
     options: tuple[ScaleOption, ...]
     name: str = ""
 
+    #: option by its value and by its label, in lower case (filled on creation)
+    by_text: Mapping[str, ScaleOption] = field(default_factory=dict, init=False, compare=False, repr=False)
+
     def __post_init__(self) -> None:
         index: dict[str, ScaleOption] = {}
         for option in reversed(self.options):  # the first option wins a clash
             index[option.label.lower()] = option
             index[option.value.lower()] = option
-        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "by_text", index)
 
     def lookup(self, raw: str) -> ScaleOption | None:
         """The option whose value or label matches, ignoring case and surrounding spaces."""
-        found: ScaleOption | None = self._index.get(raw.strip().lower())  # type: ignore[attr-defined]
-        return found
+        return self.by_text.get(raw.strip().lower())
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -205,6 +208,11 @@ class Section:
         for sub in self.sections:
             yield from sub.all_statements()
 
+    @cached_property
+    def flat_statements(self) -> tuple[Statement, ...]:
+        """Its statements and those of every section under it, in file order."""
+        return tuple(self.all_statements())
+
     def own_level(self, number: int) -> Level | None:
         """This section's own name (and description) for a level, if it gives one."""
         return next((lv for lv in self.levels if lv.number == number), None)
@@ -246,6 +254,10 @@ class Framework:
     renamed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), compare=False)
     sections_by_id: Mapping[str, Section] = field(default_factory=lambda: MappingProxyType({}), compare=False)
     attributes: Mapping[str, Attribute] = field(default_factory=lambda: MappingProxyType({}))
+    #: statement id -> its scale's options by the text that names them (lower case), for statements on a scale
+    answer_texts: Mapping[str, Mapping[str, ScaleOption]] = field(default_factory=lambda: MappingProxyType({}), compare=False)
+    #: the statements that depend on others, in file order
+    dependents: tuple[Statement, ...] = field(default=(), compare=False)
 
     def scale_of(self, statement: Statement) -> Scale:
         """The answer scale a statement is answered on (its named scale, else the default)."""
@@ -319,6 +331,22 @@ class Framework:
             live = self.by_id.get(self.renamed[statement_id])
         return live
 
+    @cached_property
+    def dependency_depth(self) -> Mapping[str, int]:
+        """How many statements each one waits for in a row (0: depends on nothing), so prerequisites come first."""
+        depth: dict[str, int] = {}
+
+        def of(sid: str) -> int:
+            if sid not in depth:
+                depth[sid] = 0  # cycles are refused when the framework is read
+                deps = [d for d in self.by_id[sid].depends_on if d in self.by_id]
+                depth[sid] = 1 + max(map(of, deps)) if deps else 0
+            return depth[sid]
+
+        for st in self.statements:
+            of(st.id)
+        return MappingProxyType(depth)
+
     def source(self, source_id: str) -> Source | None:
         return next((s for s in self.sources if s.id == source_id), None)
 
@@ -330,6 +358,9 @@ def finish_framework(fw: Framework) -> Framework:
     object.__setattr__(fw, "by_id", MappingProxyType({s.id: s for s in flat}))
     object.__setattr__(fw, "sections_by_id", MappingProxyType({sec.id: sec for top in fw.sections for sec in top.walk()}))
     object.__setattr__(fw, "renamed", MappingProxyType({old: s.id for s in flat for old in s.aliases}))
+    texts = {s.id: fw.scale_of(s).by_text for s in flat if not s.is_rubric}
+    object.__setattr__(fw, "answer_texts", MappingProxyType(texts))
+    object.__setattr__(fw, "dependents", tuple(s for s in flat if s.depends_on))
     return fw
 
 

@@ -33,29 +33,42 @@ from generator.rules import RULES
 from generator.rules.base import Scored
 
 
-def _section_score(section: Section, results: Mapping[str, StatementResult]) -> SectionScore:
-    earned = possible = 0.0
-    total = assessed = na = met = 0
-    for st in section.all_statements():
-        if st.is_rubric:
-            continue
-        r = results[st.id]
-        total += 1
-        if r.assessed:
-            assessed += 1
-        if r.na:
-            na += 1
-            continue
-        if r.met:
-            met += 1
-        possible += st.weight
-        if r.score is not None:
-            earned += st.weight * r.score
-    return SectionScore(section, earned, possible, total, assessed, na, met)
+def _section_scores(framework: Framework, results: Mapping[str, StatementResult]) -> tuple[list[SectionScore], SectionScore]:
+    """Every section's score (in :meth:`Framework.walk_sections` order) and the whole framework's, in one pass.
 
+    A section counts its own statements and everything under it; rubric items are left out.
+    """
+    scores: list[SectionScore] = []
 
-def _whole(framework: Framework) -> Section:
-    return Section("*", framework.title, statements=(), sections=framework.sections, depth=-1)
+    def tally(section: Section, listed: bool = True) -> tuple[float, float, int, int, int, int]:
+        earned = possible = 0.0
+        total = assessed = na = met = 0
+        for st in section.statements:
+            if st.is_rubric:
+                continue
+            r = results[st.id]
+            total += 1
+            if r.answer is not None:
+                assessed += 1
+            option = r.option
+            if option is not None:
+                if option.score is None:  # n/a
+                    na += 1
+                    continue
+                if option.meets:
+                    met += 1
+                earned += st.weight * option.score
+            possible += st.weight
+        at = len(scores)
+        for sub in section.sections:
+            e, p, t, a, n, m = tally(sub)
+            earned, possible, total, assessed, na, met = earned + e, possible + p, total + t, assessed + a, na + n, met + m
+        if listed:  # before its sub-sections
+            scores.insert(at, SectionScore(section, earned, possible, total, assessed, na, met))
+        return earned, possible, total, assessed, na, met
+
+    whole = Section("*", framework.title, statements=(), sections=framework.sections, depth=-1)
+    return scores, SectionScore(whole, *tally(whole, listed=False))
 
 
 def score(framework: Framework, answers: FrameworkAnswers | None) -> FrameworkScore:
@@ -66,8 +79,8 @@ def score(framework: Framework, answers: FrameworkAnswers | None) -> FrameworkSc
         ans = given.get(st.id)
         option = None if ans is None or st.is_rubric else framework.scale_of(st).lookup(ans.value)
         results[st.id] = StatementResult(st, ans, option)
-    sections = tuple(_section_score(sec, results) for sec in framework.walk_sections())
-    overall = _section_score(_whole(framework), results)
+    section_scores, overall = _section_scores(framework, results)
+    sections = tuple(section_scores)
 
     dimensions: tuple[DimensionLevel, ...] = ()
     level: int | None = None

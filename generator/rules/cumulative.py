@@ -39,33 +39,18 @@ if TYPE_CHECKING:
 
 def _dimension(fw: Framework, top: Section, results: Mapping[str, StatementResult]) -> DimensionLevel:
     numbers = [lv.number for lv in fw.levels]
+    unmet = [s for s in top.flat_statements if s.level is not None and not results[s.id].met]
+    unmet_levels = {s.level for s in unmet}
     level: int | None = None
     for n in numbers:
-        if all(results[s.id].met for s in top.all_statements() if s.level == n):
-            level = n
-        else:
+        if n in unmet_levels:
             break
+        level = n
     nxt = numbers[0] if level is None else (level + 1 if level < numbers[-1] else None)
     blockers: tuple[str, ...] = ()
     if nxt is not None:
-        blockers = tuple(s.id for s in top.all_statements() if s.level is not None and s.level <= nxt and not results[s.id].met)
+        blockers = tuple(s.id for s in unmet if s.level is not None and s.level <= nxt)
     return DimensionLevel(top, level, blockers)
-
-
-def _dependency_depth(fw: Framework) -> dict[str, int]:
-    """How many statements each one waits for in a row (0: depends on nothing), so prerequisites come first."""
-    depth: dict[str, int] = {}
-
-    def of(sid: str) -> int:
-        if sid not in depth:
-            depth[sid] = 0  # cycles are refused when the framework is read
-            deps = [d for d in fw.by_id[sid].depends_on if d in fw.by_id]
-            depth[sid] = 1 + max(map(of, deps)) if deps else 0
-        return depth[sid]
-
-    for st in fw.statements:
-        of(st.id)
-    return depth
 
 
 class CumulativeLevels(ScoringRule):
@@ -94,7 +79,7 @@ class CumulativeLevels(ScoringRule):
         config = levelled_config(rule)
         dims = tuple(_dimension(fw, sec, results) for sec in dimensions(fw, rule))
         level = overall_level(config, [d.level for d in dims])
-        depth = _dependency_depth(fw)
+        depth = fw.dependency_depth
         pending: list[StatementResult] = []
         if config.profile:  # what keeps each dimension from its own next level
             pending = [results[b] for d in dims for b in d.blockers]
