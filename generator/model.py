@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 #: Team ids are used in file names and URLs, so they are strict slugs.
 TEAM_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -364,8 +364,10 @@ def finish_framework(fw: Framework) -> Framework:
     return fw
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
+    """One answer as read (or inferred). A named tuple, not a frozen dataclass: a diff or a build makes hundreds
+    of thousands of them, and a named tuple is made in about a third of the time."""
+
     statement: str
     value: str  # canonical scale value, or the chosen level (as text) for a rubric
     note: str = ""

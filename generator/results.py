@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from generator.model import Answer, Framework, ScaleOption, Section, Statement, Target
 
 
-@dataclass(frozen=True)
-class StatementResult:
+class StatementResult(NamedTuple):
+    """One statement's answer and what it counts for (a named tuple: scoring makes one per statement per team)."""
+
     statement: Statement
     answer: Answer | None
     option: ScaleOption | None  # None for rubric items and unanswered statements

@@ -75,9 +75,11 @@ def score(framework: Framework, answers: FrameworkAnswers | None) -> FrameworkSc
     """Score one team's answers (or none) to one framework."""
     given = answers.answers if answers is not None else {}
     results: dict[str, StatementResult] = {}
+    texts = framework.answer_texts
     for st in framework.statements:
         ans = given.get(st.id)
-        option = None if ans is None or st.is_rubric else framework.scale_of(st).lookup(ans.value)
+        options = texts.get(st.id)  # None for a rubric item
+        option = None if ans is None or options is None else options.get(ans.value.strip().lower())
         results[st.id] = StatementResult(st, ans, option)
     section_scores, overall = _section_scores(framework, results)
     sections = tuple(section_scores)

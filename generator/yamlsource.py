@@ -14,6 +14,7 @@ because an alias is refused the first time it is met instead of being expanded.
 from __future__ import annotations
 
 import difflib
+import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -52,6 +53,11 @@ class _Loader(_Parser, yaml.resolver.BaseResolver):  # type: ignore[misc, valid-
         SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
         MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     }
+
+    # libyaml's composer calls these for every node; path resolvers are never used here, so they do nothing,
+    # in C (a tenth of composing an answer file)
+    descend_resolver = staticmethod(operator.is_)
+    ascend_resolver = staticmethod(tuple)
 
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
@@ -228,11 +234,12 @@ class Reader:
     ) -> dict[str, tuple[Node, Node]]:
         """Keys (as written) -> (key node, value node); checks duplicates, unknown, missing."""
         self._visit(node)
-        if not isinstance(node, MappingNode):
+        if type(node) is not MappingNode:
             raise self.fail(node, f"{what} must be a mapping (key: value), got {_kind(node)}")
         out: dict[str, tuple[Node, Node]] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+        for pair in node.value:
+            key_node = pair[0]
+            if type(key_node) is not ScalarNode:
                 self.error(key_node, f"{what}: keys must be plain text")
                 continue
             key = key_node.value
@@ -246,7 +253,7 @@ class Reader:
             if allowed is not None and key not in allowed:
                 self.error(key_node, f"unknown key `{key}` in {what}{suggest(key, allowed)}")
                 continue
-            out[key] = (key_node, value_node)
+            out[key] = pair
         for key in required:
             if key not in out:
                 self.error(node, f"{what} is missing the required key `{key}`")
@@ -281,12 +288,13 @@ class Reader:
         return isinstance(node, ScalarNode) and not node.style and node.value in _NULLS
 
     def text(self, node: Node, what: str, *, allow_empty: bool = False, max_len: int = 20000) -> str:
-        scalar = self._scalar(node, what, "text")
-        if self.is_null(scalar):
+        if type(node) is not ScalarNode:
+            raise self.fail(node, f"{what} must be text, got {_kind(node)}")
+        value: str = node.value
+        if not node.style and value in _NULLS:
             if allow_empty:
                 return ""
             raise self.fail(node, f"{what} must be text, got nothing")
-        value = scalar.value
         if not allow_empty and not value.strip():
             raise self.fail(node, f"{what} must not be empty")
         if len(value) > max_len:
