@@ -222,7 +222,9 @@ class _Workbooks:
     """Workbooks written in a forked process while MkDocs builds (two cores: about twice as fast)."""
 
     def __init__(self, project: Project, out_dir: Path, parallel: bool, today: dt.date | None = None) -> None:
-        self.project, self.out_dir, self.started, self.today = project, out_dir, time.perf_counter(), today
+        self.out_dir, self.started, self.today = out_dir, time.perf_counter(), today
+        #: kept for writing here; a forked worker has its own copy
+        self.project: Project | None = project
         self.proc: Any = None
         self.count, self.spent = 0, 0.0
         if parallel and "fork" in multiprocessing.get_all_start_methods():
@@ -231,6 +233,7 @@ class _Workbooks:
             self.proc = ctx.Process(target=_workbook_child, args=(project, out_dir, child, today), daemon=True)
             self.proc.start()
             child.close()
+            self.project = None
 
     def _receive(self) -> tuple[Any, ...]:
         try:
@@ -246,7 +249,7 @@ class _Workbooks:
 
     def blanks(self) -> None:
         """Wait for the blank workbooks (written first). Raises MaturityError on failure."""
-        if self.proc is None:
+        if self.project is not None:
             self.spent = time.perf_counter()
             self.count = _export_blanks(self.project, self.out_dir)
             self.spent = time.perf_counter() - self.spent
@@ -255,7 +258,7 @@ class _Workbooks:
 
     def finish(self) -> tuple[int, float]:
         """Wait for every workbook; (count, seconds spent writing them). Raises MaturityError on failure."""
-        if self.proc is None:
+        if self.project is not None:
             started = time.perf_counter()
             n = self.count + _export_team_workbooks(self.project, self.out_dir, self.today)
             return n, self.spent + time.perf_counter() - started
@@ -407,6 +410,9 @@ def build_site(
             org = pages.collect(project, site_options(cfg, workbooks), hist, today)
             files = render.render_pages(org, docs, timings=timings, progress=shown)
         _write_history(hist, project, docs)
+        nav, n_teams = render.nav(org), len(project.teams)
+        # MkDocs reuses their memory: the build's peak is MkDocs' own plus what the workbooks still need
+        del org, hist, project
         timings["pages"] = time.perf_counter() - t
         if wb is not None:
             t = time.perf_counter()
@@ -415,7 +421,7 @@ def build_site(
             _link_files(sorted(downloads_tmp.glob(f"{links.BLANK_PREFIX}*")), docs / "downloads")
         # The build reads the configuration it writes next to the pages (the one `mkdocs build -f` and
         # `zensical build -f` read); only the accelerator and the progress display are added here.
-        written = write_config(docs, effective_config(root, docs, merge_nav(cfg.get("nav"), render.nav(org)), offline=offline))
+        written = write_config(docs, effective_config(root, docs, merge_nav(cfg.get("nav"), nav), offline=offline))
         with mkdocs_logging():
             cfg = load_mkdocs_config(ConfigSource(written), site_dir=str(staging), strict=True)
         if accelerate:
@@ -457,7 +463,7 @@ def build_site(
         if tmp_docs is not None:
             shutil.rmtree(tmp_docs, ignore_errors=True)
     timings["total"] = time.perf_counter() - t0
-    return BuildResult(site_dir, md_pages, len(project.teams), n_workbooks, timings)
+    return BuildResult(site_dir, md_pages, n_teams, n_workbooks, timings)
 
 
 def how_to_view(site_dir: Path, offline: bool) -> str:
