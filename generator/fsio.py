@@ -52,7 +52,15 @@ OUTSIDE = "links to a file outside the repository; not read (only files inside t
 def inside(path: Path, root: Path) -> bool:
     """True when ``path``, with every link followed, is a file of the repository at ``root``."""
     try:
-        path.resolve().relative_to(root.resolve())
+        return inside_resolved(path, root.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+def inside_resolved(path: Path, real_root: Path) -> bool:
+    """:func:`inside` for a root already resolved (many files of one repository: the root is resolved once)."""
+    try:
+        path.resolve().relative_to(real_root)
     except (ValueError, OSError, RuntimeError):
         return False
     return True

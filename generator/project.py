@@ -14,7 +14,7 @@ from generator.crosswalk.checks import check_teams
 from generator.crosswalk.loader import CROSSWALK_DIR, load_crosswalk
 from generator.crosswalk.model import Crosswalk
 from generator.frameworks import read_framework
-from generator.fsio import OUTSIDE, inside
+from generator.fsio import OUTSIDE, inside_resolved
 from generator.model import SAFE_PATH, Framework, Team
 from generator.parallel import collector_paused
 from generator.problems import MaturityError, Problem, Problems
@@ -78,12 +78,15 @@ def keep_inside(paths: Iterable[Path], root: Path, problems: Problems) -> list[P
     is refused before it can become a CODEOWNERS line, a URL or a log line.
     """
     kept = []
+    try:
+        real_root = root.resolve()
+    except (OSError, RuntimeError):
+        real_root = root
     for path in paths:
-        shown = display_path(path, root)
-        if not inside(path, root):
-            problems.add(shown, 0, 0, OUTSIDE)
+        if not inside_resolved(path, real_root):
+            problems.add(display_path(path, root), 0, 0, OUTSIDE)
         elif not SAFE_PATH.match(_relative(path, root)):
-            problems.add(shown, 0, 0, UNSAFE_NAME)
+            problems.add(display_path(path, root), 0, 0, UNSAFE_NAME)
         else:
             kept.append(path)
     return kept
