@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -210,3 +211,19 @@ def test_the_preview_serves_what_the_build_writes_after_each_save(repo, tmp_path
         proc.terminate()
         proc.wait(timeout=10)
     assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")
+
+
+def test_a_port_in_use_is_refused_at_once_with_one_message(repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write_teams(repo)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        cmd = [sys.executable, "-m", "generator", "--root", str(repo.root), "serve", "--dev-addr", f"127.0.0.1:{port}"]
+        started = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert f"cannot serve on 127.0.0.1:{port}: Address already in use; choose another address with --dev-addr" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "preview built" not in proc.stderr  # refused before building anything
+    assert time.perf_counter() - started < 30

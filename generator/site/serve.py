@@ -15,11 +15,13 @@ good pages stay up.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import ipaddress
 import json
 import logging
 import shutil
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -433,6 +435,27 @@ def _host_checked_server(served_host: str) -> Any:
     return HostCheckedServer
 
 
+def check_address(host: str, port: int) -> None:
+    """Refuse, before the preview is built, an address this machine cannot serve on (a port in use, say)."""
+    try:
+        family = socket.AF_INET6 if isinstance(ipaddress.ip_address(host), ipaddress.IPv6Address) else socket.AF_INET
+    except ValueError:  # a host name: the server looks it up
+        family = socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+            probe.bind((host, port))
+    except OSError as exc:
+        raise _unservable(host, port, exc) from None
+
+
+def _unservable(host: str, port: int, exc: OSError) -> MaturityError:
+    return MaturityError(
+        f"cannot serve on {host}:{port}: {exc.strerror or exc}; "
+        "choose another address with --dev-addr (e.g. --dev-addr 127.0.0.1:8001)"
+    )
+
+
 def serve(root: Path | None, dev_addr: str = "127.0.0.1:8000") -> int:
     """Build the preview, then serve it and rebuild on every change (until interrupted)."""
     from mkdocs.livereload import _serve_url
@@ -447,6 +470,7 @@ def serve(root: Path | None, dev_addr: str = "127.0.0.1:8000") -> int:
         with build.mkdocs_logging():
             cfg = build.load_mkdocs_config(source, docs_dir=str(docs), dev_addr=dev_addr)
         host, port = cfg["dev_addr"]
+        check_address(host, port)
         mount = urlsplit(cfg.get("site_url") or "/").path
         history = build.load_history(root, project)
         with build.mkdocs_logging(logging.INFO):
@@ -463,6 +487,10 @@ def serve(root: Path | None, dev_addr: str = "127.0.0.1:8000") -> int:
                 server.serve()
             except KeyboardInterrupt:
                 pass
+            except OSError as exc:
+                if exc.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+                    raise
+                raise _unservable(host, port, exc) from None  # taken since check_address looked
             finally:
                 server.shutdown()
     finally:
