@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from generator.model import OWNER, TEAM_ID, Answer, Framework, FrameworkAnswers, Statement, Target, Team
+from generator.model import OWNER, TEAM_ID, Answer, Framework, FrameworkAnswers, Statement, Target, Team, option_key
 from generator.problems import Problem, Problems
 from generator.site.links import reserved_team_id
 from generator.yamlsource import NULLS, Invalid, Reader, load_root, parse_root, read_document, suggest
@@ -149,7 +149,7 @@ class _AnswerReader(Reader):
                 if options is not None and type(value_node) is ScalarNode:
                     raw = value_node.value
                     if len(raw) <= MAX_PLAIN and (value_node.style or raw not in NULLS):
-                        option = options.get(raw.strip().lower())
+                        option = options.get(option_key(raw))
                         if option is not None:
                             answers[sid] = Answer(sid, option.value, "", (), default_date, key_node.start_mark.line + 1)
                             continue

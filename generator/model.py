@@ -59,17 +59,22 @@ class Scale:
     def __post_init__(self) -> None:
         index: dict[str, ScaleOption] = {}
         for option in reversed(self.options):  # the first option wins a clash
-            index[option.label.lower()] = option
-            index[option.value.lower()] = option
+            index[option_key(option.label)] = option
+            index[option_key(option.value)] = option
         object.__setattr__(self, "by_text", index)
 
     def lookup(self, raw: str) -> ScaleOption | None:
         """The option whose value or label matches, ignoring case and surrounding spaces."""
-        return self.by_text.get(raw.strip().lower())
+        return self.by_text.get(option_key(raw))
 
     @property
     def values(self) -> tuple[str, ...]:
         return tuple(o.value for o in self.options)
+
+
+def option_key(raw: str) -> str:
+    """What an answer is matched on against a scale's :attr:`Scale.by_text`: case and surrounding spaces ignored."""
+    return raw.strip().lower()
 
 
 DEFAULT_SCALE = Scale(

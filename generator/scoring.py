@@ -19,6 +19,7 @@ from generator.model import (
     Framework,
     FrameworkAnswers,
     Section,
+    option_key,
 )
 from generator.results import (
     AggregateResult,
@@ -79,7 +80,7 @@ def score(framework: Framework, answers: FrameworkAnswers | None) -> FrameworkSc
     for st in framework.statements:
         ans = given.get(st.id)
         options = texts.get(st.id)  # None for a rubric item
-        option = None if ans is None or options is None else options.get(ans.value.strip().lower())
+        option = None if ans is None or options is None else options.get(option_key(ans.value))
         results[st.id] = StatementResult(st, ans, option)
     section_scores, overall = _section_scores(framework, results)
     sections = tuple(section_scores)
