@@ -125,6 +125,36 @@ def test_a_save_during_the_second_pass_stops_it_and_the_next_rebuild_finishes_it
     _same_as_fresh(repo.root, preview, tmp_path, "fresh")
 
 
+def test_a_save_while_the_overview_pages_are_written_stops_the_second_pass_between_two_pages(repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    preview = _three_teams_live(repo, tmp_path)
+    old = _pages(preview.site)
+    asked: list[int] = []
+
+    def interrupted() -> bool:  # another save arrives once the second pass has asked three times (three pages written)
+        asked.append(1)
+        return len(asked) > 4
+
+    preview.interrupted = interrupted
+    repo.team("beta", BETA.replace("Beta Search", "Beta Ranking"))
+    preview.rebuild()
+    now = _pages(preview.site)
+    assert "Beta Ranking" in now["team/beta/index.html"].decode()  # the first pass is shown
+    assert now["index.html"] == old["index.html"]  # the overview's Markdown was partly rewritten, none of it built
+    assert preview.overview_pending
+    def says(page: str) -> str:
+        text = (preview.docs / page).read_text(encoding="utf-8")
+        return "new" if "Beta Ranking" in text else "old" if "Beta Search" in text else "neither"
+
+    assert says("teams.md") == "new"  # written before the save came in
+    assert says("framework/demo.md") == "old"  # not reached
+
+    preview.interrupted = lambda: False
+    repo.team("alpha", (repo.root / "answers" / "alpha.yaml").read_text(encoding="utf-8").replace("Alpha", "Alpha Two", 1))
+    preview.rebuild()  # the save that came in: its second pass writes and builds every overview page
+    assert not preview.overview_pending
+    _same_as_fresh(repo.root, preview, tmp_path, "fresh")
+
+
 def test_a_removed_team_leaves_the_preview(repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     preview = _three_teams_live(repo, tmp_path)
     assert "team/gamma/index.html" in _pages(preview.site)

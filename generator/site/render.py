@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +107,10 @@ def _template_place(exc: jinja2.TemplateError, root: Path) -> str:
     return f"{shown}:{line}: " if line else f"{shown}: "
 
 
+class Interrupted(Exception):
+    """:func:`render_pages` stopped between two pages: the pages written stay, none is removed."""
+
+
 def render_pages(
     org: pages.Org,
     docs_dir: Path,
@@ -114,16 +118,18 @@ def render_pages(
     timings: dict[str, float] | None = None,
     teams: Collection[str] | None = None,
     progress: Progress | None = None,
+    interrupted: Callable[[], bool] = lambda: False,
 ) -> list[Path]:
     """Write every page and the site assets into ``docs_dir``; remove stale generated files. Returns the files.
 
     A template that does not parse or render (a repository's own ``site_templates/``) raises
     MaturityError naming the template file and line. With ``teams`` (ids), only those teams' pages are
     rendered; the other team pages already in ``docs_dir`` are kept as they are. ``progress`` counts the team pages.
+    ``interrupted()`` is asked before each page; when it is true, :class:`Interrupted` is raised.
     """
     try:
         env = env or environment(org.project.root)
-        return _render_pages(org, docs_dir, env, timings if timings is not None else {}, teams, progress)
+        return _render_pages(org, docs_dir, env, timings if timings is not None else {}, teams, progress, interrupted)
     except jinja2.TemplateError as exc:
         raise _template_error(exc, org.project.root) from None
 
@@ -153,11 +159,17 @@ def _render_pages(
     timings: dict[str, float],
     teams: Collection[str] | None = None,
     progress: Progress | None = None,
+    interrupted: Callable[[], bool] = lambda: False,
 ) -> list[Path]:
     written: set[Path] = set()
 
+    def write(path: Path, text: str) -> None:
+        if interrupted():
+            raise Interrupted
+        _write(path, text, written)
+
     def page(template: str, src: str, ctx: dict[str, Any]) -> None:
-        _write(docs_dir / src, env.get_template(template).render(ctx), written)
+        write(docs_dir / src, env.get_template(template).render(ctx))
 
     home = pages.home_context(org)
     if home["by_group"]:
@@ -173,11 +185,11 @@ def _render_pages(
     fw_tpl = env.get_template("framework.md.j2")
     for fw in org.frameworks:
         ctx = {**pages.framework_context(org, fw), "who": groups.framework_teams(org, fw)}
-        _write(docs_dir / links.framework_page(fw.id), fw_tpl.render(ctx), written)
+        write(docs_dir / links.framework_page(fw.id), fw_tpl.render(ctx))
     started = time.perf_counter()
     group_tpl = env.get_template("group.md.j2")
     for group in groups.groups_of(org):
-        _write(docs_dir / links.group_page(group.slug), group_tpl.render(groups.group_context(org, group)), written)
+        write(docs_dir / links.group_page(group.slug), group_tpl.render(groups.group_context(org, group)))
     timings["group pages"] = time.perf_counter() - started
     team_tpl = env.get_template("team.md.j2")
     for team in org.teams:
@@ -185,7 +197,7 @@ def _render_pages(
         if teams is not None and team.id not in teams and path.is_file():
             written.add(path)
             continue
-        _write(path, team_tpl.render(pages.team_context(org, team)), written)
+        write(path, team_tpl.render(pages.team_context(org, team)))
         if progress is not None:
             progress.step()
     for asset in sorted(ASSETS.iterdir()):

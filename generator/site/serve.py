@@ -312,14 +312,18 @@ class Preview:
             if self.interrupted():
                 return
             if self.overview_pending:
-                render.render_pages(self.org, self.docs, self.env, teams=())
+                render.render_pages(self.org, self.docs, self.env, teams=(), interrupted=self.interrupted)
             for tid, team in sorted(self.deferred.items()):
                 if self.interrupted():
                     return
                 render.render_team_page(self.org, team, self.docs, self.env)
                 self.rendered[tid] = team
                 del self.deferred[tid]
+            if self.interrupted():
+                return
             built = self._mkdocs(lambda page: True, self.stale.__contains__, interruptible=True)
+        except render.Interrupted:  # the pages it wrote stay; the next rebuild's second pass writes them all again
+            return
         except (MaturityError, MkDocsException) as exc:
             print(f"maturity: error: the preview was not updated: {exc}", file=sys.stderr)
             return
