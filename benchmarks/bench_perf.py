@@ -16,6 +16,10 @@ Per synthetic organisation (benchmarks/synth.py: six frameworks, N teams, 20 gro
   page (median of 5), and a framework file saved until it is served on the framework's page;
 * `maturity --help` (median of 5, interpreter start-up included).
 
+The absolute figures (diff, serve, --help) move with the machine's speed, which on a shared host can
+change by half within minutes; a fixed pure-Python loop is timed before and after the run and printed
+with the table, so that runs can be compared.
+
 Every command runs as installed: with this package's bytecode compiled, as pip compiles it when it
 installs the wheel (in the checkout it is compiled first, into a temporary cache folder, since
 PYTHONDONTWRITEBYTECODE may keep Python from caching it and every run would compile the sources again).
@@ -285,18 +289,31 @@ def report(rows: list[dict[str, float]]) -> None:
     row("`maturity --help`", "help_s", lambda r: f"{r['help_s'] * 1000:.0f} ms", "< 150 ms")
 
 
+def machine_check() -> float:
+    """Seconds for a fixed pure-Python loop (best of 3): how fast the machine runs Python right now."""
+
+    def loop() -> None:
+        total = 0
+        for i in range(5_000_000):
+            total += i
+
+    return best(loop, 3)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("teams", nargs="*", type=int, default=[100, 1000])
     parser.add_argument("--only", default=",".join([*STEPS, "help"]), help="comma-separated: " + ", ".join([*STEPS, "help"]))
     args = parser.parse_args()
     only = set(args.only.split(","))
+    before = machine_check()
     with tempfile.TemporaryDirectory() as cache:
         compile_bytecode(Path(cache))
         rows = [bench(n, only) for n in args.teams]
         if "help" in only and rows:
             rows[0].update(bench_help())
     report(rows)
+    print(f"\nmachine check (a fixed 5M-step Python loop, best of 3): {before:.3f} s before, {machine_check():.3f} s after")
 
 
 if __name__ == "__main__":
