@@ -125,7 +125,7 @@ def render_pages(
     A template that does not parse or render (a repository's own ``site_templates/``) raises
     MaturityError naming the template file and line. With ``teams`` (ids), only those teams' pages are
     rendered; the other team pages already in ``docs_dir`` are kept as they are. ``progress`` counts the team pages.
-    ``interrupted()`` is asked before each page; when it is true, :class:`Interrupted` is raised.
+    ``interrupted()`` is asked before each page is written; when it is true, :class:`Interrupted` is raised.
     """
     try:
         env = env or environment(org.project.root)
