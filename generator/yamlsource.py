@@ -288,13 +288,12 @@ class Reader:
         return isinstance(node, ScalarNode) and not node.style and node.value in _NULLS
 
     def text(self, node: Node, what: str, *, allow_empty: bool = False, max_len: int = 20000) -> str:
-        if type(node) is not ScalarNode:
-            raise self.fail(node, f"{what} must be text, got {_kind(node)}")
-        value: str = node.value
-        if not node.style and value in _NULLS:
+        scalar = self._scalar(node, what, "text")
+        if self.is_null(scalar):
             if allow_empty:
                 return ""
             raise self.fail(node, f"{what} must be text, got nothing")
+        value: str = scalar.value
         if not allow_empty and not value.strip():
             raise self.fail(node, f"{what} must not be empty")
         if len(value) > max_len:
