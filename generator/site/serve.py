@@ -384,9 +384,9 @@ def _merge_index(site: Path, old: dict[str, Any], rebuilt: set[str], entries: li
     if new is None:
         return
     own = {e.location for e in entries}
-    pages = {str(d.get("location", "")).split("#")[0] for d in old.get("docs", [])} - rebuilt
-    there = {url for url in pages if _built_file(site, url).is_file()}
-    kept = [d for d in old.get("docs", []) if str(d.get("location", "")).split("#")[0] in there]
+    old_docs = [(str(d.get("location", "")).split("#")[0], d) for d in old.get("docs", [])]  # (page, entry)
+    there = {url for url in {page for page, _ in old_docs} - rebuilt if _built_file(site, url).is_file()}
+    kept = [d for page, d in old_docs if page in there]
     docs = [d for d in kept + list(new.get("docs", [])) if d.get("location") not in own]
     merged = search.retarget({**new, "docs": docs}, entries)
     write_atomic(site / search.INDEX_JSON, json.dumps(merged, separators=(",", ":")))
